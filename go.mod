@@ -1,0 +1,3 @@
+module github.com/mirrorcert/mirrorcert
+
+go 1.26.0
