@@ -72,11 +72,11 @@ type Param struct {
 
 // Options configure an instance.
 type Options struct {
-	Name           string // server name, e.g. HOST_A (@@SERVERNAME, SERVERPROPERTY('ServerName'))
-	ProductVersion string // default "16.0.4135.4"
-	Edition        string // default "Developer Edition (64-bit)"
-	FileRoot       string // directory that sandboxes C:\... paths for BACKUP/FROM FILE
-	SAPassword     string // password of login sa
+	Name           string           // server name, e.g. HOST_A (@@SERVERNAME, SERVERPROPERTY('ServerName'))
+	ProductVersion string           // default "16.0.4135.4"
+	Edition        string           // default "Developer Edition (64-bit)"
+	FileRoot       string           // directory that sandboxes C:\... paths for BACKUP/FROM FILE
+	SAPassword     string           // password of login sa
 	Now            func() time.Time // clock; default time.Now
 }
 
