@@ -29,7 +29,7 @@ const (
 // checks it as Load would; problems carry field paths but no lines. Host.Auth
 // left zero takes the plan-wide Auth; non-zero fields override it.
 func Validate(p *Plan, now time.Time) error {
-	d := &decoder{lines: map[string]int{}, bad: map[string]bool{}}
+	d := newDecoder(".")
 	for i := range p.Hosts {
 		p.Hosts[i].Auth = mergeAuth(p.Auth, p.Hosts[i].Auth, nonZero(p.Hosts[i].Auth))
 	}
@@ -55,6 +55,15 @@ func (d *decoder) line(field string) int {
 }
 
 func (d *decoder) report(field, format string, args ...any) {
+	parent := field
+	if i := strings.LastIndexAny(field, ".["); i >= 0 {
+		parent = field[:i]
+	} else {
+		parent = ""
+	}
+	if d.unknownIn[parent] {
+		return
+	}
 	d.fail(field, d.line(field), format, args...)
 }
 
@@ -152,7 +161,10 @@ func (d *decoder) checkCertificate(p *Plan, now time.Time) {
 // checkSubject checks the subject as it will be for each host.
 func (d *decoder) checkSubject(p *Plan) {
 	warned := false
-	for _, h := range p.Hosts {
+	for i, h := range p.Hosts {
+		if d.bad[fmt.Sprintf("hosts[%d].name", i)] {
+			continue // already reported; the subject would only repeat it
+		}
 		s := strings.ReplaceAll(p.Certificate.Subject, "{host}", h.Name)
 		n := sqlLen(s)
 		if n > maxSubject {

@@ -40,7 +40,7 @@ func Load(path string, now time.Time) (*Plan, error) {
 // Parse is Load for bytes already read; path is used in messages and to
 // resolve a relative ca_certificate.
 func Parse(data []byte, path string, now time.Time) (*Plan, error) {
-	d := &decoder{lines: map[string]int{}, bad: map[string]bool{}, dir: filepath.Dir(path)}
+	d := newDecoder(filepath.Dir(path))
 	p := &Plan{Path: path}
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -100,11 +100,18 @@ type decoder struct {
 	ps    problems
 	lines map[string]int  // field path -> line where it is set
 	bad   map[string]bool // fields that already have a problem
+	// unknownIn holds the mappings that had an unknown key: a missing key
+	// there is most likely that key misspelt, and is not reported twice.
+	unknownIn map[string]bool
 	dir   string          // the plan file's directory
 	// hostAuthSet records which auth keys each host's own block sets, so that
 	// merging with the plan-wide block keeps an explicit "false".
 	hostAuthSet []authSet
 	planAuthSet authSet
+}
+
+func newDecoder(dir string) *decoder {
+	return &decoder{lines: map[string]int{}, bad: map[string]bool{}, unknownIn: map[string]bool{}, dir: dir}
 }
 
 func (d *decoder) fail(field string, line int, format string, args ...any) {
@@ -160,7 +167,9 @@ func (d *decoder) mapping(n *yaml.Node, field string, valid []string, visit func
 		d.fail(field, n.Line, "expected %s to be a mapping (key: value lines), found %s", what, kindName(n))
 		return false
 	}
-	d.lines[field] = n.Line
+	if _, ok := d.lines[field]; !ok {
+		d.lines[field] = n.Line // the key's line when there is a key
+	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), n.Content[i+1]
@@ -172,6 +181,7 @@ func (d *decoder) mapping(n *yaml.Node, field string, valid []string, visit func
 			continue
 		case !contains(valid, key):
 			d.fail(f, k.Line, "%s", unknownKeyMsg(key, valid))
+			d.unknownIn[field] = true
 			continue
 		}
 		if first, dup := seen[key]; dup {

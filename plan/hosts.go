@@ -21,8 +21,11 @@ func (d *decoder) checkHosts(p *Plan) {
 			// password variable is the upper-cased name: HOST_A and host_a clash.
 			key := strings.ToUpper(h.Name)
 			if j, dup := seen[key]; dup {
-				d.report(f+".name", "%s is already the name of hosts[%d] (line %d); names must be unique, ignoring case",
-					h.Name, j, d.line(fmt.Sprintf("hosts[%d].name", j)))
+				where := fmt.Sprintf("hosts[%d]", j)
+				if n := d.line(where + ".name"); n > 0 {
+					where += fmt.Sprintf(" (line %d)", n)
+				}
+				d.report(f+".name", "%s is already the name of %s; names must be unique, ignoring case", h.Name, where)
 			} else {
 				seen[key] = i
 			}

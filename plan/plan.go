@@ -81,7 +81,7 @@ type Auth struct {
 type Endpoint struct {
 	Name       string // default Endpoint_Mirroring
 	Port       int    // default 7024
-	Encryption string // AES (default), RC4, "AES RC4", "RC4 AES"; RC4 is refused by validation unless allowed
+	Encryption string // AES (default), RC4, "AES RC4", "RC4 AES"; the plan accepts RC4, steps flags it as a conflict
 }
 
 // Certificate holds the certificate options.

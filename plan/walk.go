@@ -117,7 +117,6 @@ func (d *decoder) relPath(path string) string {
 
 func (d *decoder) hosts(v *yaml.Node, f string, p *Plan) []Auth {
 	v = resolve(v)
-	d.lines[f] = v.Line
 	if v.Kind != yaml.SequenceNode {
 		d.fail(f, v.Line, "expected a list of hosts (lines starting with \"- name: ...\"), found %s", kindName(v))
 		return nil
