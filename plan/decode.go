@@ -103,7 +103,7 @@ type decoder struct {
 	// unknownIn holds the mappings that had an unknown key: a missing key
 	// there is most likely that key misspelt, and is not reported twice.
 	unknownIn map[string]bool
-	dir   string          // the plan file's directory
+	dir       string // the plan file's directory
 	// hostAuthSet records which auth keys each host's own block sets, so that
 	// merging with the plan-wide block keeps an explicit "false".
 	hostAuthSet []authSet
