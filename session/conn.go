@@ -1,0 +1,163 @@
+package session
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	mssql "github.com/microsoft/go-mssqldb"
+	"github.com/microsoft/go-mssqldb/msdsn"
+
+	"github.com/mirrorcert/mirrorcert/plan"
+)
+
+// appName is what the server sees in sys.dm_exec_sessions.program_name.
+const appName = "mirrorcert"
+
+// buildConfig turns a host's plan entry into a driver configuration. The
+// password goes straight into the struct: it is never part of a connection
+// string, a log line or a process argument.
+func buildConfig(h plan.Host, password string) (msdsn.Config, error) {
+	addr, err := plan.ParseServer(h.Server)
+	if err != nil {
+		return msdsn.Config{}, fmt.Errorf("%s: server: %w", h.Name, err)
+	}
+	host := strings.Trim(addr.Host, "[]") // [IPv6] as sqlcmd writes it
+	switch strings.ToLower(host) {
+	case ".", "(local)":
+		host = "localhost"
+	}
+	a := h.Auth
+	cfg := msdsn.Config{
+		Host:         host,
+		Instance:     addr.Instance,
+		Port:         uint64(addr.Port),
+		Database:     "master",
+		User:         a.User,
+		Password:     password,
+		AppName:      appName,
+		DisableRetry: true, // a failed batch must never be re-sent behind our back
+		Protocols:    []string{"tcp"},
+		KeepAlive:    30 * time.Second,
+		DialTimeout:  15 * time.Second,
+		Parameters:   map[string]string{},
+		// ProtocolParameters must be non-nil: the tcp dialer stores the
+		// resolved instance port there.
+		ProtocolParameters: map[string]interface{}{},
+		Encoding:           msdsn.EncodeParameters{Timezone: time.UTC},
+	}
+	if ws, err := os.Hostname(); err == nil {
+		cfg.Workstation = ws
+	}
+	if a.LoginTimeoutSeconds > 0 {
+		cfg.DialTimeout = time.Duration(a.LoginTimeoutSeconds) * time.Second
+		cfg.ConnTimeout = 0
+	}
+	if a.Integrated {
+		if err := integratedConfig(&cfg, h); err != nil {
+			return msdsn.Config{}, err
+		}
+	} else if a.User == "" {
+		return msdsn.Config{}, fmt.Errorf("%s: no login name: give -U LOGIN (or auth.user in the plan), or -E for integrated authentication", h.Name)
+	}
+
+	enc := strings.ToLower(a.Encrypt)
+	switch enc {
+	case plan.EncryptDisable:
+		cfg.Encryption = msdsn.EncryptionDisabled
+	case plan.EncryptOptional:
+		cfg.Encryption = msdsn.EncryptionOff
+	case plan.EncryptMandatory, "":
+		cfg.Encryption = msdsn.EncryptionRequired
+	case plan.EncryptStrict:
+		cfg.Encryption = msdsn.EncryptionStrict
+	default:
+		return msdsn.Config{}, fmt.Errorf("%s: encrypt %q is not one of disable, optional, mandatory, strict", h.Name, a.Encrypt)
+	}
+	if cfg.Encryption == msdsn.EncryptionDisabled {
+		return cfg, nil
+	}
+	serverName := host
+	if a.HostNameInCertificate != "" {
+		serverName = a.HostNameInCertificate
+		cfg.HostInCertificateProvided = true
+	}
+	tc := &tls.Config{
+		ServerName: serverName,
+		MinVersion: tls.VersionTLS12,
+		// SQL Server expects one TLS record per TDS packet; Go's dynamic
+		// record sizing splits them.
+		DynamicRecordSizingDisabled: true,
+	}
+	// Strict (TDS 8) always validates, as sqlcmd and the Microsoft drivers do.
+	if a.TrustServerCertificate && cfg.Encryption != msdsn.EncryptionStrict {
+		tc.InsecureSkipVerify = true
+		cfg.TrustServerCertificate = true
+	}
+	if a.CACertificate != "" {
+		pemBytes, err := os.ReadFile(a.CACertificate)
+		if err != nil {
+			return msdsn.Config{}, fmt.Errorf("%s: auth.ca_certificate: %w", h.Name, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pemBytes) {
+			return msdsn.Config{}, fmt.Errorf("%s: auth.ca_certificate %s holds no PEM certificate", h.Name, a.CACertificate)
+		}
+		tc.RootCAs = pool
+	}
+	cfg.TLSConfig = tc
+	return cfg, nil
+}
+
+// integratedConfig sets up -E. go-mssqldb's default provider on Linux and
+// macOS is NTLM, which needs DOMAIN\user and a password; Kerberos is not
+// compiled into this build. On Windows SSPI uses the current user.
+func integratedConfig(cfg *msdsn.Config, h plan.Host) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	if !strings.Contains(h.Auth.User, `\`) {
+		return fmt.Errorf("%s: integrated authentication (-E) here uses NTLM and needs -U DOMAIN\\user with the password in MIRRORCERT_PASSWORD_%s; Kerberos tickets are not supported by this build (use SQL authentication with -U instead)", h.Name, EnvName(h.Name))
+	}
+	cfg.Parameters["authenticator"] = "ntlm"
+	return nil
+}
+
+// needsPassword reports whether connecting to h needs a password.
+func needsPassword(h plan.Host) bool {
+	return !(h.Auth.Integrated && runtime.GOOS == "windows")
+}
+
+// explainConnectError turns a driver connection error into one that names the
+// host and says what to do. TLS validation failures explain -C and the safer
+// alternatives.
+func explainConnectError(h plan.Host, err error) error {
+	var tlsErr *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &tlsErr), errors.As(err, &unknown), errors.As(err, &hostErr), errors.As(err, &invalid),
+		strings.Contains(err.Error(), "x509:"), strings.Contains(err.Error(), "failed to verify certificate"):
+		return fmt.Errorf("%s (%s): the server's TLS certificate was not accepted: %w. "+
+			"Safer fixes first: trust the CA that issued it (install it on this machine, or give its PEM file as auth.ca_certificate in the plan); "+
+			"if the certificate is valid but names another host, give that name with -F NAME. "+
+			"Only as a last resort, -C trusts any certificate, which lets an impostor server read the passwords mirrorcert sends", h.Name, h.Server, err)
+	}
+	var me mssql.Error
+	if errors.As(err, &me) && me.Number == 18456 {
+		return fmt.Errorf("%s (%s): login failed for %q: check -U (or auth.user) and the password in MIRRORCERT_PASSWORD_%s or SQLCMDPASSWORD", h.Name, h.Server, h.Auth.User, EnvName(h.Name))
+	}
+	var ne net.Error
+	var oe *net.OpError
+	if errors.As(err, &oe) || errors.As(err, &ne) || strings.Contains(err.Error(), "unable to open tcp connection") {
+		return fmt.Errorf("%s (%s): cannot reach the server: %w (check the name and port, the firewall, and that SQL Server accepts TCP connections; -l sets the login timeout)", h.Name, h.Server, err)
+	}
+	return fmt.Errorf("%s (%s): connect: %w", h.Name, h.Server, err)
+}

@@ -1,0 +1,381 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
+)
+
+// outcome is what became of one item sent in a batch.
+type outcome struct {
+	item   steps.Item
+	result *RunResult
+	err    error
+}
+
+// prepared is an item's statements ready to send.
+type prepared struct {
+	item     steps.Item
+	rendered []string // with secrets: goes to the server only
+	masked   []string // placeholders and redaction: everything else
+	first    int      // first line of the item in the batch (1-based)
+	last     int      // last line
+	genMK    string   // generated master key password this item sets
+	err      error    // could not be prepared; not sent
+}
+
+// Run runs one pending item on its host and re-reads that host in the same
+// round trip. Blocked, done, conflicting and manual items are refused with an
+// error that says why.
+func (s *Session) Run(ctx context.Context, ref steps.Ref) (*RunResult, error) {
+	hc := s.hosts[ref.Host]
+	if hc == nil {
+		return nil, fmt.Errorf("unknown host %q: the plan's hosts are %s", ref.Host, strings.Join(s.order, ", "))
+	}
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	if err := s.ensureConnectedLocked(ctx, hc); err != nil {
+		return nil, err
+	}
+	cl := s.Checklist()
+	it := cl.Item(ref)
+	if err := runnable(it, ref); err != nil {
+		return nil, err
+	}
+	outs := s.execLocked(ctx, hc, []steps.Item{*it}, false)
+	return outs[0].result, outs[0].err
+}
+
+// RunRemedy runs the destructive remedy of a conflicting item. confirm must
+// equal the item's ConflictInfo.Object exactly: the operator typed the name
+// of what will be altered or dropped.
+func (s *Session) RunRemedy(ctx context.Context, ref steps.Ref, confirm string) (*RunResult, error) {
+	hc := s.hosts[ref.Host]
+	if hc == nil {
+		return nil, fmt.Errorf("unknown host %q: the plan's hosts are %s", ref.Host, strings.Join(s.order, ", "))
+	}
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	if err := s.ensureConnectedLocked(ctx, hc); err != nil {
+		return nil, err
+	}
+	cl := s.Checklist()
+	it := cl.Item(ref)
+	switch {
+	case it == nil:
+		return nil, fmt.Errorf("%s: no such checklist item", ref)
+	case it.Status != steps.Conflict || it.Conflict == nil:
+		return nil, fmt.Errorf("%s: nothing to remedy: the item is %s", ref, it.Status)
+	case len(it.Conflict.Remedy) == 0:
+		return nil, fmt.Errorf("%s: this conflict has no automatic remedy: %s", ref, it.Conflict.Fix)
+	case confirm != it.Conflict.Object:
+		return nil, fmt.Errorf("%s: the remedy changes %q; type that name exactly to confirm it", ref, it.Conflict.Object)
+	}
+	remedy := *it
+	remedy.Statements = it.Conflict.Remedy
+	outs := s.execLocked(ctx, hc, []steps.Item{remedy}, true)
+	return outs[0].result, outs[0].err
+}
+
+// ConfirmManual is called when the operator says a manual step (a file copy)
+// is done: it re-reads the host and reports whether the state agrees.
+func (s *Session) ConfirmManual(ctx context.Context, ref steps.Ref) error {
+	if _, err := s.Refresh(ctx, ref.Host); err != nil {
+		return err
+	}
+	cl := s.Checklist()
+	it := cl.Item(ref)
+	if it == nil {
+		return fmt.Errorf("%s: no such checklist item", ref)
+	}
+	if it.Status != steps.Done {
+		return fmt.Errorf("%s: not done yet: %s", ref, it.Detail)
+	}
+	return nil
+}
+
+func runnable(it *steps.Item, ref steps.Ref) error {
+	switch {
+	case it == nil:
+		return fmt.Errorf("%s: no such checklist item", ref)
+	case it.Status == steps.Done:
+		return fmt.Errorf("%s: already done", ref)
+	case it.Status == steps.Unknown:
+		return fmt.Errorf("%s: the host's state is unknown (not connected)", ref)
+	case it.Status == steps.Blocked:
+		var names []string
+		for _, b := range it.BlockedBy {
+			names = append(names, b.String())
+		}
+		return fmt.Errorf("%s: waits for %s", ref, strings.Join(names, ", "))
+	case it.Status == steps.Conflict:
+		what, fix := "", ""
+		if it.Conflict != nil {
+			what, fix = it.Conflict.What, it.Conflict.Fix
+		}
+		return fmt.Errorf("%s: needs a decision: %s %s", ref, what, fix)
+	case it.Manual:
+		return fmt.Errorf("%s: a manual step: %s; confirm it when done", ref, it.Detail)
+	case len(it.Statements) == 0:
+		return fmt.Errorf("%s: nothing to run", ref)
+	}
+	return nil
+}
+
+// ensureConnectedLocked reconnects a host whose connection broke and re-reads
+// its state before anything runs on it: the state, not a retry, decides.
+func (s *Session) ensureConnectedLocked(ctx context.Context, hc *hostConn) error {
+	if hc.conn != nil {
+		return nil
+	}
+	_, err := s.refreshLocked(ctx, hc)
+	return err
+}
+
+// prepare renders an item's statements with their secrets.
+func (s *Session) prepare(it steps.Item, remedy bool) prepared {
+	p := prepared{item: it}
+	for _, st := range it.Statements {
+		if st.Database != "" && !strings.EqualFold(st.Database, "master") {
+			p.err = fmt.Errorf("%s: statement for database %q: mirrorcert only runs in master", it.Ref, st.Database)
+			return p
+		}
+		if st.Destructive && !remedy {
+			p.err = fmt.Errorf("%s: a destructive statement is only run as a confirmed remedy", it.Ref)
+			return p
+		}
+		vals := map[string]string{}
+		for _, sec := range st.Secrets {
+			switch sec.Kind {
+			case tsql.KindMasterKey:
+				mk, err := s.secrets.masterKeyFor(sec.Host)
+				if err != nil {
+					p.err = err
+					return p
+				}
+				vals[sec.Var] = mk.pw
+				if mk.generated && it.ID == steps.IDMasterKey {
+					p.genMK = mk.pw
+				}
+			default:
+				pw, err := s.secrets.loginPassword()
+				if err != nil {
+					p.err = err
+					return p
+				}
+				vals[sec.Var] = pw
+			}
+		}
+		text, err := tsql.Render(st, vals)
+		if err != nil {
+			p.err = fmt.Errorf("%s: %w", it.Ref, s.red.RedactError(err))
+			return p
+		}
+		p.rendered = append(p.rendered, text)
+		p.masked = append(p.masked, s.red.Redact(st.Text))
+	}
+	return p
+}
+
+// execLocked sends items (all on hc, independent of each other) and the
+// state re-read as one batch, then attributes errors to items by line.
+func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.Item, remedy bool) []outcome {
+	host := hc.host.Name
+	preps := make([]prepared, len(items))
+	var batch strings.Builder
+	line := 1
+	for i, it := range items {
+		preps[i] = s.prepare(it, remedy)
+		p := &preps[i]
+		if p.err != nil {
+			continue
+		}
+		p.first = line
+		for _, t := range p.rendered {
+			batch.WriteString(t)
+			batch.WriteString("\n")
+			line += strings.Count(t, "\n") + 1
+		}
+		p.last = line - 1
+	}
+	outs := make([]outcome, len(items))
+	var sendable bool
+	for i := range preps {
+		outs[i].item = items[i]
+		if preps[i].err != nil {
+			outs[i].err = preps[i].err
+		} else {
+			sendable = true
+		}
+	}
+	if !sendable {
+		s.recordOutcomes(outs)
+		return outs
+	}
+	start := s.now()
+	st, res, err := s.readState(ctx, hc, batch.String())
+	dur := res.Duration
+	if res.Transport != nil {
+		// The batch may or may not have run. Do not send it again:
+		// reconnect, re-read, and let the state say what happened.
+		lost := s.red.RedactError(res.Transport)
+		s.log.Warn("connection lost during a step", "host", host, "err", lost.Error())
+		st, err = s.refreshLocked(context.WithoutCancel(ctx), hc)
+		for i := range outs {
+			if preps[i].err != nil {
+				continue
+			}
+			outs[i].err = fmt.Errorf("%s: %s: the connection was lost while the step ran (%v); it was not sent again", host, items[i].ID, lost)
+			if err != nil {
+				outs[i].err = fmt.Errorf("%w; reconnecting failed too: %v", outs[i].err, err)
+			}
+		}
+		if st != nil {
+			s.checkDone(outs, preps, true)
+		}
+	} else {
+		s.attribute(hc, outs, preps, res)
+		if err != nil && st == nil {
+			// The batch ran but the trailing read did not (a batch-aborting
+			// error): read again on its own.
+			st, err = s.refreshLocked(ctx, hc)
+		} else if st != nil {
+			s.storeState(hc, st)
+		}
+		if st != nil {
+			s.checkDone(outs, preps, remedy)
+		} else if err != nil {
+			for i := range outs {
+				if outs[i].err == nil {
+					outs[i].err = fmt.Errorf("%s: re-reading the state after the step failed: %w", host, err)
+				}
+			}
+		}
+	}
+	for i := range outs {
+		if preps[i].err != nil {
+			continue
+		}
+		r := &RunResult{Ref: items[i].Ref, Statements: preps[i].masked, Duration: dur}
+		for _, m := range res.Messages {
+			r.Messages = append(r.Messages, s.red.Redact(m))
+		}
+		if outs[i].err == nil {
+			r.GeneratedMasterKeyPassword = preps[i].genMK
+		}
+		outs[i].result = r
+		for _, text := range preps[i].masked {
+			rec := Record{Time: start, Host: host, Step: items[i].ID, Text: text, DurationMS: float64(dur.Microseconds()) / 1000, Result: "ok", Messages: r.Messages}
+			if outs[i].err != nil {
+				rec.Result, rec.Error = "error", outs[i].err.Error()
+			}
+			if terr := s.tr.Write(rec); terr != nil {
+				s.log.Error("transcript write failed", "err", terr.Error())
+			}
+		}
+	}
+	s.recordOutcomes(outs)
+	return outs
+}
+
+// attribute hands each server error to the item whose lines it falls in.
+func (s *Session) attribute(hc *hostConn, outs []outcome, preps []prepared, res *batchResult) {
+	for _, e := range res.Errors {
+		for i := range preps {
+			p := preps[i]
+			if p.err != nil || e.LineNo < int32(p.first) || e.LineNo > int32(p.last) {
+				continue
+			}
+			se := &SQLError{Host: hc.host.Name, Step: p.item.ID, Number: e.Number, Severity: e.Class, State: e.State,
+				Line: e.LineNo - int32(p.first) + 1, Message: s.red.Redact(e.Message), err: e}
+			if outs[i].err == nil {
+				outs[i].err = se
+			}
+		}
+	}
+}
+
+// checkDone verifies, on the re-read state, that every item that ran without
+// error is now done, and that an in-band peer certificate carries the
+// peer's own thumbprint. afterLoss marks items found done after a lost
+// connection as done.
+func (s *Session) checkDone(outs []outcome, preps []prepared, lenient bool) {
+	cl := s.Checklist()
+	states := s.States()
+	for i := range outs {
+		if preps[i].err != nil {
+			continue
+		}
+		it := cl.Item(outs[i].item.Ref)
+		if it == nil {
+			continue
+		}
+		if it.Status == steps.Done && lenient {
+			outs[i].err = nil
+		}
+		if outs[i].err != nil {
+			continue
+		}
+		if err := s.verifyThumbprint(states, outs[i].item.Ref); err != nil {
+			outs[i].err = err
+			continue
+		}
+		if !lenient && it.Status != steps.Done && it.Status != steps.Failed {
+			outs[i].err = fmt.Errorf("%s: %s ran without error, but the host's state does not show it done: %s", it.Host, it.ID, it.Detail)
+		}
+	}
+}
+
+// verifyThumbprint compares, for an inbound certificate item, the copy on
+// the host with the peer's own certificate.
+func (s *Session) verifyThumbprint(states map[string]*steps.State, ref steps.Ref) error {
+	parts := strings.Split(ref.ID, "/")
+	if len(parts) != 3 || parts[0] != "inbound" || parts[2] != steps.KindCertificate {
+		return nil
+	}
+	peer := parts[1]
+	here, there := states[ref.Host], states[peer]
+	if here == nil || there == nil {
+		return nil
+	}
+	name := s.plan.CertName(peer)
+	got, want := here.Cert(name), there.Cert(name)
+	if got == nil || want == nil {
+		return nil
+	}
+	if !bytes.Equal(got.Thumbprint, want.Thumbprint) {
+		return fmt.Errorf("%s: %s: certificate %s on %s has thumbprint 0x%s, but %s's own has 0x%s: the copy does not match; drop it and run the step again",
+			ref.Host, ref.ID, name, ref.Host, hex.EncodeToString(got.Thumbprint), peer, hex.EncodeToString(want.Thumbprint))
+	}
+	return nil
+}
+
+// recordOutcomes remembers failures for the checklist and clears successes.
+func (s *Session) recordOutcomes(outs []outcome) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range outs {
+		if o.err != nil {
+			s.failed[o.item.Ref] = o.err
+		} else {
+			delete(s.failed, o.item.Ref)
+		}
+	}
+}
+
+// hostRole returns the role of a host in the plan, "" when unknown.
+func hostRole(p *plan.Plan, host string) string {
+	if h := p.Host(host); h != nil {
+		return h.Role
+	}
+	return ""
+}
+
+var _ = errors.New

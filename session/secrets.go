@@ -1,0 +1,249 @@
+package session
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Redactor masks every secret value it knows in any string. The session feeds
+// it every password it obtains or generates before the value can reach a log,
+// the transcript or an error.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets map[string]bool
+}
+
+// Mask is what a secret is replaced with.
+const Mask = "********"
+
+// NewRedactor returns an empty Redactor.
+func NewRedactor() *Redactor { return &Redactor{secrets: map[string]bool{}} }
+
+// Add registers a secret. Its quoted forms (a doubled ' as in a T-SQL literal,
+// a doubled ] as in an identifier) are registered too, because that is how the
+// value appears inside statement text.
+func (r *Redactor) Add(secret string) {
+	if secret == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.secrets[secret] = true
+	r.secrets[strings.ReplaceAll(secret, "'", "''")] = true
+	r.secrets[strings.ReplaceAll(secret, "]", "]]")] = true
+}
+
+// Redact returns s with every known secret replaced by Mask.
+func (r *Redactor) Redact(s string) string {
+	if r == nil || s == "" {
+		return s
+	}
+	r.mu.RLock()
+	list := make([]string, 0, len(r.secrets))
+	for k := range r.secrets {
+		list = append(list, k)
+	}
+	r.mu.RUnlock()
+	// Longest first, so a secret that contains another is masked whole.
+	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
+	for _, k := range list {
+		if strings.Contains(s, k) {
+			s = strings.ReplaceAll(s, k, Mask)
+		}
+	}
+	return s
+}
+
+// redactedError keeps errors.Is/As working while its text is masked.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// RedactError returns err with its text masked (nil stays nil). A *SQLError
+// keeps its type so callers can still read number, severity and line.
+func (r *Redactor) RedactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *SQLError
+	if errors.As(err, &se) && err == error(se) {
+		c := *se
+		c.Message = r.Redact(se.Message)
+		return &c
+	}
+	msg := err.Error()
+	red := r.Redact(msg)
+	if red == msg {
+		return err
+	}
+	return &redactedError{msg: red, err: err}
+}
+
+// Password alphabet: no quote, bracket, backslash, $ or space, so a generated
+// value survives copy-paste into sqlcmd, shells and T-SQL literals unchanged.
+const (
+	pwLower  = "abcdefghijkmnopqrstuvwxyz"
+	pwUpper  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+	pwDigit  = "23456789"
+	pwSymbol = "!#%*+-=?@^_~"
+	pwLength = 28
+)
+
+// GeneratePassword returns a strong password from rnd: pwLength characters
+// with at least one of each class (lower, upper, digit, symbol), which meets
+// SQL Server's CHECK_POLICY complexity rules.
+func GeneratePassword(rnd io.Reader) (string, error) {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	all := pwLower + pwUpper + pwDigit + pwSymbol
+	pick := func(set string) (byte, error) {
+		n, err := rand.Int(rnd, big.NewInt(int64(len(set))))
+		if err != nil {
+			return 0, fmt.Errorf("generate password: %w", err)
+		}
+		return set[n.Int64()], nil
+	}
+	buf := make([]byte, pwLength)
+	for i := range buf {
+		c, err := pick(all)
+		if err != nil {
+			return "", err
+		}
+		buf[i] = c
+	}
+	// Force one of each class at distinct random positions.
+	perm := make([]int, pwLength)
+	for i := range perm {
+		perm[i] = i
+	}
+	for i := len(perm) - 1; i > 0; i-- {
+		n, err := rand.Int(rnd, big.NewInt(int64(i+1)))
+		if err != nil {
+			return "", fmt.Errorf("generate password: %w", err)
+		}
+		j := int(n.Int64())
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+	for k, set := range []string{pwLower, pwUpper, pwDigit, pwSymbol} {
+		c, err := pick(set)
+		if err != nil {
+			return "", err
+		}
+		buf[perm[k]] = c
+	}
+	return string(buf), nil
+}
+
+// EnvName returns the environment-variable suffix for a host name: upper-case,
+// with every character that is not a letter or digit turned into _.
+func EnvName(host string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(host) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// MasterKeyFromEnv returns a MasterKeyPassword function reading
+// MIRRORCERT_MASTER_KEY_PASSWORD_<HOST> and generating a strong, per-host
+// unique password (from rnd) when it is unset.
+func MasterKeyFromEnv(getenv func(string) string, rnd io.Reader) func(host string) (string, bool, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var mu sync.Mutex
+	used := map[string]bool{}
+	return func(host string) (string, bool, error) {
+		if v := getenv("MIRRORCERT_MASTER_KEY_PASSWORD_" + EnvName(host)); v != "" {
+			return v, false, nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for {
+			pw, err := GeneratePassword(rnd)
+			if err != nil {
+				return "", false, err
+			}
+			if !used[pw] {
+				used[pw] = true
+				return pw, true, nil
+			}
+		}
+	}
+}
+
+// PasswordFromEnv returns the connection password for host from
+// MIRRORCERT_PASSWORD_<HOST>, then SQLCMDPASSWORD. ok is false when neither is set.
+func PasswordFromEnv(getenv func(string) string, host string) (pw string, ok bool) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if v := getenv("MIRRORCERT_PASSWORD_" + EnvName(host)); v != "" {
+		return v, true
+	}
+	if v := getenv("SQLCMDPASSWORD"); v != "" {
+		return v, true
+	}
+	return "", false
+}
+
+// secretStore hands out the values for statement placeholders. Master key
+// passwords are asked for once per host and kept for the session; login
+// passwords are generated fresh for each statement (nobody ever logs in with
+// them, so nothing needs to remember them).
+type secretStore struct {
+	mu        sync.Mutex
+	masterKey func(host string) (string, bool, error)
+	rnd       io.Reader
+	red       *Redactor
+	mk        map[string]mkSecret
+}
+
+type mkSecret struct {
+	pw        string
+	generated bool
+}
+
+func (s *secretStore) masterKeyFor(host string) (mkSecret, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.mk[host]; ok {
+		return v, nil
+	}
+	pw, gen, err := s.masterKey(host)
+	if err != nil {
+		return mkSecret{}, fmt.Errorf("%s: master key password: %w", host, s.red.RedactError(err))
+	}
+	if pw == "" {
+		return mkSecret{}, fmt.Errorf("%s: master key password is empty: set MIRRORCERT_MASTER_KEY_PASSWORD_%s or let mirrorcert generate one", host, EnvName(host))
+	}
+	s.red.Add(pw)
+	v := mkSecret{pw: pw, generated: gen}
+	s.mk[host] = v
+	return v, nil
+}
+
+func (s *secretStore) loginPassword() (string, error) {
+	pw, err := GeneratePassword(s.rnd)
+	if err != nil {
+		return "", err
+	}
+	s.red.Add(pw)
+	return pw, nil
+}

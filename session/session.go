@@ -1,0 +1,470 @@
+package session
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	mssql "github.com/microsoft/go-mssqldb"
+
+	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
+)
+
+// Session holds a live connection to every host of a plan.
+type Session struct {
+	plan    *plan.Plan
+	opts    Options
+	now     func() time.Time
+	log     *slog.Logger
+	red     *Redactor
+	secrets *secretStore
+	tr      *transcript
+	order   []string
+	hosts   map[string]*hostConn
+
+	mu      sync.Mutex
+	states  map[string]*steps.State
+	failed  map[steps.Ref]error // last run failed and the item is not done yet
+	changed chan struct{}       // closed and replaced on every state change
+
+	roundTrips atomic.Int64
+	logins     atomic.Int64
+}
+
+// hostConn is one host's pinned connection. mu serialises everything that
+// uses conn: a TDS connection runs one request at a time.
+type hostConn struct {
+	mu   sync.Mutex
+	host plan.Host
+	db   *sql.DB
+	conn *sql.Conn
+
+	// guarded by Session.mu
+	connected bool
+	err       error
+	version   string
+	legacy    bool // before SQL Server 2012: no CERTENCODED
+	trips     int64
+}
+
+// Open starts a session: it connects to every host concurrently and reads
+// each one's state, and returns when every host has been tried. A host that
+// fails is reported in Hosts() and does not stop the others.
+func Open(ctx context.Context, o Options) *Session {
+	s := &Session{
+		plan:    o.Plan,
+		opts:    o,
+		now:     o.Now,
+		log:     o.Logger,
+		red:     NewRedactor(),
+		hosts:   map[string]*hostConn{},
+		states:  map[string]*steps.State{},
+		failed:  map[steps.Ref]error{},
+		changed: make(chan struct{}),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	mk := o.MasterKeyPassword
+	if mk == nil {
+		mk = MasterKeyFromEnv(nil, o.Rand)
+	}
+	s.secrets = &secretStore{masterKey: mk, rnd: o.Rand, red: s.red, mk: map[string]mkSecret{}}
+	dir := o.TranscriptDir
+	if dir == "" {
+		dir = DefaultTranscriptDir(s.now())
+	}
+	s.tr = newTranscript(dir, s.red)
+	if s.plan == nil {
+		return s
+	}
+	for _, h := range s.plan.Hosts {
+		s.order = append(s.order, h.Name)
+		s.hosts[h.Name] = &hostConn{host: h}
+	}
+	var wg sync.WaitGroup
+	for _, name := range s.order {
+		wg.Go(func() {
+			if err := s.Connect(ctx, name); err != nil {
+				return
+			}
+			_, _ = s.Refresh(ctx, name)
+		})
+	}
+	wg.Wait()
+	// A host before SQL Server 2012 switches the plan to the file route, which
+	// probes certificate files: re-read the hosts read before that was known.
+	if s.effectivePlan() != s.plan {
+		s.RefreshAll(ctx)
+	}
+	return s
+}
+
+// Plan returns the plan the session works on.
+func (s *Session) Plan() *plan.Plan { return s.plan }
+
+// Redactor returns the session's redactor, so callers can mask their own
+// output with every secret the session knows.
+func (s *Session) Redactor() *Redactor { return s.red }
+
+// TranscriptDir is where the transcript goes.
+func (s *Session) TranscriptDir() string { return s.tr.dir }
+
+// Connect (re)connects one host. An existing connection is closed first.
+func (s *Session) Connect(ctx context.Context, host string) error {
+	hc := s.hosts[host]
+	if hc == nil {
+		return fmt.Errorf("unknown host %q: the plan's hosts are %s", host, strings.Join(s.order, ", "))
+	}
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	err := s.connectLocked(ctx, hc)
+	s.mu.Lock()
+	hc.connected = err == nil
+	hc.err = err
+	s.mu.Unlock()
+	return err
+}
+
+func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
+	hc.closeLocked()
+	h := hc.host
+	pw := ""
+	if needsPassword(h) {
+		get := s.opts.Passwords
+		if get == nil {
+			get = func(host string) (string, error) {
+				if v, ok := PasswordFromEnv(nil, host); ok {
+					return v, nil
+				}
+				return "", fmt.Errorf("no password for %s: set MIRRORCERT_PASSWORD_%s or SQLCMDPASSWORD", host, EnvName(host))
+			}
+		}
+		var err error
+		pw, err = get(h.Name)
+		if err != nil {
+			return s.red.RedactError(err)
+		}
+		s.red.Add(pw)
+	}
+	cfg, err := buildConfig(h, pw)
+	if err != nil {
+		return err
+	}
+	db := sql.OpenDB(mssql.NewConnectorConfig(cfg))
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	cctx := ctx
+	if h.Auth.LoginTimeoutSeconds > 0 {
+		var cancel context.CancelFunc
+		cctx, cancel = context.WithTimeout(ctx, time.Duration(h.Auth.LoginTimeoutSeconds)*time.Second)
+		defer cancel()
+	}
+	s.logins.Add(1)
+	conn, err := db.Conn(cctx)
+	if err == nil {
+		// db.Conn may hand out a connection without a login round trip
+		// having failed; a ping makes sure the login really happened.
+		err = conn.PingContext(cctx)
+		if err != nil {
+			conn.Close()
+		}
+	}
+	if err != nil {
+		db.Close()
+		err = s.red.RedactError(explainConnectError(h, err))
+		s.log.Warn("connect failed", "host", h.Name, "err", err.Error())
+		return err
+	}
+	hc.db, hc.conn = db, conn
+	s.log.Info("connected", "host", h.Name, "server", h.Server)
+	return nil
+}
+
+func (hc *hostConn) closeLocked() {
+	if hc.conn != nil {
+		hc.conn.Close()
+		hc.conn = nil
+	}
+	if hc.db != nil {
+		hc.db.Close()
+		hc.db = nil
+	}
+}
+
+// Hosts returns every host's connection status, in plan order.
+func (s *Session) Hosts() []HostStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]HostStatus, 0, len(s.order))
+	for _, name := range s.order {
+		hc := s.hosts[name]
+		out = append(out, HostStatus{
+			Name: name, Server: hc.host.Server, Role: hc.host.Role,
+			Connected: hc.connected, Err: hc.err, Version: hc.version,
+		})
+	}
+	return out
+}
+
+// States returns a copy of the last states read (nil for hosts not read).
+func (s *Session) States() map[string]*steps.State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]*steps.State, len(s.order))
+	for _, name := range s.order {
+		out[name] = s.states[name]
+	}
+	return out
+}
+
+// Stats returns the round trips and logins so far.
+func (s *Session) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{RoundTrips: s.roundTrips.Load(), Logins: s.logins.Load(), PerHost: map[string]int64{}}
+	for name, hc := range s.hosts {
+		st.PerHost[name] = hc.trips
+	}
+	return st
+}
+
+// effectivePlan is the plan steps sees: the file route when any host is older
+// than SQL Server 2012, because CERTENCODED does not exist there.
+func (s *Session) effectivePlan() *plan.Plan {
+	if s.plan == nil || s.plan.Transfer == plan.TransferFile {
+		return s.plan
+	}
+	s.mu.Lock()
+	legacy := s.legacyHostsLocked()
+	s.mu.Unlock()
+	if len(legacy) == 0 {
+		return s.plan
+	}
+	p := *s.plan
+	p.Transfer = plan.TransferFile
+	return &p
+}
+
+func (s *Session) legacyHostsLocked() []string {
+	var out []string
+	for _, name := range s.order {
+		if s.hosts[name].legacy {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Checklist builds the checklist from the current states. Items whose last
+// run failed show Failed with the error until the state shows them done.
+func (s *Session) Checklist() steps.Checklist {
+	p := s.effectivePlan()
+	states := s.States()
+	c := steps.Build(p, states, s.now())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	legacy := s.legacyHostsLocked()
+	for hi := range c.Hosts {
+		for ii := range c.Hosts[hi].Items {
+			it := &c.Hosts[hi].Items[ii]
+			if err, ok := s.failed[it.Ref]; ok && it.Status != steps.Done {
+				it.Status = steps.Failed
+				it.Detail = s.red.Redact(err.Error())
+			}
+			if len(legacy) > 0 && p != s.plan {
+				it.Warnings = append(it.Warnings, fmt.Sprintf(
+					"%s runs a SQL Server version before 2012 (11.x), which has no CERTENCODED: certificates are handed over by file (BACKUP CERTIFICATE, copy, CREATE CERTIFICATE FROM FILE) instead of in-band",
+					strings.Join(legacy, ", ")))
+			}
+		}
+	}
+	return c
+}
+
+// notifyLocked wakes everyone waiting for a state change (Apply's hosts).
+func (s *Session) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Refresh re-reads one host's state in one round trip.
+func (s *Session) Refresh(ctx context.Context, host string) (*steps.State, error) {
+	hc := s.hosts[host]
+	if hc == nil {
+		return nil, fmt.Errorf("unknown host %q: the plan's hosts are %s", host, strings.Join(s.order, ", "))
+	}
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	return s.refreshLocked(ctx, hc)
+}
+
+func (s *Session) refreshLocked(ctx context.Context, hc *hostConn) (*steps.State, error) {
+	if hc.conn == nil {
+		if err := s.connectLocked(ctx, hc); err != nil {
+			s.setHostErr(hc, err)
+			return nil, err
+		}
+	}
+	st, res, err := s.readState(ctx, hc, "")
+	if err != nil && res != nil && res.Transport != nil {
+		// The connection broke: reconnect once and read again. A read
+		// changes nothing, so repeating it is safe.
+		s.log.Warn("state read lost the connection, reconnecting", "host", hc.host.Name, "err", s.red.Redact(err.Error()))
+		if cerr := s.connectLocked(ctx, hc); cerr != nil {
+			s.setHostErr(hc, cerr)
+			return nil, cerr
+		}
+		st, _, err = s.readState(ctx, hc, "")
+	}
+	if err != nil {
+		s.setHostErr(hc, err)
+		return nil, err
+	}
+	s.storeState(hc, st)
+	return st, nil
+}
+
+// setHostErr records a host failure; the host's items become unknown.
+func (s *Session) setHostErr(hc *hostConn, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hc.err = err
+	hc.connected = hc.conn != nil
+	delete(s.states, hc.host.Name)
+	s.notifyLocked()
+}
+
+func (s *Session) storeState(hc *hostConn, st *steps.State) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hc.connected = true
+	hc.err = nil
+	hc.version = st.ProductVersion
+	s.states[hc.host.Name] = st
+	s.notifyLocked()
+}
+
+// stateFiles returns the certificate files to probe on host (file route only).
+func (s *Session) stateFiles(host string) []string {
+	p := s.effectivePlan()
+	if p == nil || p.Transfer != plan.TransferFile {
+		return nil
+	}
+	return steps.FilesToProbe(p, host)
+}
+
+// readState sends prefix (statements to run first, may be empty) followed by
+// the state query as one batch and parses the state from the trailing result
+// sets. It falls back to the pre-2012 query when CERTENCODED is unknown.
+func (s *Session) readState(ctx context.Context, hc *hostConn, prefix string) (*steps.State, *batchResult, error) {
+	s.mu.Lock()
+	legacy := hc.legacy
+	s.mu.Unlock()
+	files := s.stateFiles(hc.host.Name)
+	text := prefix + tsql.StateQuery(!legacy, files)
+	res := s.send(ctx, hc, text)
+	if res.Transport != nil {
+		return nil, res, fmt.Errorf("%s: %w", hc.host.Name, s.red.RedactError(res.Transport))
+	}
+	if !legacy && prefix == "" && unknownCertEncoded(res) {
+		s.mu.Lock()
+		hc.legacy = true
+		s.mu.Unlock()
+		s.log.Info("no CERTENCODED: using the file route", "host", hc.host.Name)
+		return s.readState(ctx, hc, prefix)
+	}
+	n := tsql.StateSetCount + len(files)
+	if len(res.Sets) < n {
+		if len(res.Errors) > 0 {
+			e := res.Errors[len(res.Errors)-1]
+			return nil, res, s.red.RedactError(&SQLError{Host: hc.host.Name, Number: e.Number, Severity: e.Class, State: e.State, Line: e.LineNo, Message: e.Message, err: e})
+		}
+		return nil, res, fmt.Errorf("%s: state read returned %d result sets, expected %d", hc.host.Name, len(res.Sets), n)
+	}
+	st, err := parseState(res.Sets[len(res.Sets)-n:], files)
+	if err != nil {
+		return nil, res, fmt.Errorf("%s: %w", hc.host.Name, err)
+	}
+	if majorVersion(st.ProductVersion) > 0 && majorVersion(st.ProductVersion) < 11 {
+		s.mu.Lock()
+		hc.legacy = true
+		s.mu.Unlock()
+	}
+	return st, res, nil
+}
+
+// unknownCertEncoded reports the error a pre-2012 server gives for
+// CERTENCODED: 195 "'CERTENCODED' is not a recognized built-in function name".
+func unknownCertEncoded(res *batchResult) bool {
+	for _, e := range res.Errors {
+		if e.Number == 195 && strings.Contains(strings.ToUpper(e.Message), "CERTENCODED") {
+			return true
+		}
+	}
+	return false
+}
+
+// send runs one batch on hc's connection, counting the round trip. A
+// transport failure drops the connection so that nothing is re-sent on it.
+func (s *Session) send(ctx context.Context, hc *hostConn, text string) *batchResult {
+	s.roundTrips.Add(1)
+	s.mu.Lock()
+	hc.trips++
+	s.mu.Unlock()
+	res := runBatch(ctx, hc.conn, text)
+	if res.Transport != nil {
+		hc.closeLocked()
+		s.mu.Lock()
+		hc.connected = false
+		s.mu.Unlock()
+	}
+	return res
+}
+
+// RefreshAll re-reads every host concurrently; the map holds each host's
+// error (nil when read).
+func (s *Session) RefreshAll(ctx context.Context) map[string]error {
+	out := make(map[string]error, len(s.order))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, name := range s.order {
+		wg.Go(func() {
+			_, err := s.Refresh(ctx, name)
+			mu.Lock()
+			out[name] = err
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// Close closes every connection and the transcript.
+func (s *Session) Close() error {
+	for _, name := range s.order {
+		hc := s.hosts[name]
+		hc.mu.Lock()
+		hc.closeLocked()
+		hc.mu.Unlock()
+		s.mu.Lock()
+		hc.connected = false
+		s.mu.Unlock()
+	}
+	return s.tr.Close()
+}
+
+// errNotConnected says a host must be (re)connected first.
+var errNotConnected = errors.New("not connected")

@@ -1,0 +1,154 @@
+package session
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// DefaultTranscriptDir is where a run's transcript goes when none is given:
+// $XDG_STATE_HOME/mirrorcert/<UTC timestamp> (else ~/.local/state/...) on
+// Unix, %LOCALAPPDATA%\mirrorcert\<timestamp> on Windows.
+func DefaultTranscriptDir(now time.Time) string {
+	stamp := now.UTC().Format("20060102T150405Z")
+	if runtime.GOOS == "windows" {
+		if d := os.Getenv("LOCALAPPDATA"); d != "" {
+			return filepath.Join(d, "mirrorcert", stamp)
+		}
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "mirrorcert", stamp)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "state", "mirrorcert", stamp)
+	}
+	return filepath.Join(os.TempDir(), "mirrorcert", stamp)
+}
+
+// Record is one line of transcript.jsonl: one statement sent to a host.
+type Record struct {
+	Time       time.Time `json:"time"`
+	Host       string    `json:"host"`
+	Step       string    `json:"step"`
+	Text       string    `json:"text"` // secrets masked
+	DurationMS float64   `json:"duration_ms"`
+	Result     string    `json:"result"` // ok | error
+	Error      string    `json:"error,omitempty"`
+	Messages   []string  `json:"messages,omitempty"`
+}
+
+// transcript appends records to DIR/transcript.jsonl and the statements to
+// DIR/executed-HOST.sql. Files are created 0600 in a 0700 directory on first
+// use, and only ever appended to.
+type transcript struct {
+	dir   string
+	red   *Redactor
+	mu    sync.Mutex
+	jsonl *os.File
+	sql   map[string]*os.File
+	err   error
+}
+
+func newTranscript(dir string, red *Redactor) *transcript {
+	return &transcript{dir: dir, red: red, sql: map[string]*os.File{}}
+}
+
+func openAppend(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+}
+
+// Write appends r (masked again, in case) to both files.
+func (t *transcript) Write(r Record) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err != nil {
+		return t.err
+	}
+	if t.jsonl == nil {
+		if err := os.MkdirAll(t.dir, 0o700); err != nil {
+			t.err = fmt.Errorf("transcript: %w", err)
+			return t.err
+		}
+		f, err := openAppend(filepath.Join(t.dir, "transcript.jsonl"))
+		if err != nil {
+			t.err = fmt.Errorf("transcript: %w", err)
+			return t.err
+		}
+		t.jsonl = f
+	}
+	r.Text = t.red.Redact(r.Text)
+	r.Error = t.red.Redact(r.Error)
+	for i := range r.Messages {
+		r.Messages[i] = t.red.Redact(r.Messages[i])
+	}
+	line, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("transcript: %w", err)
+	}
+	if _, err := t.jsonl.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("transcript: %w", err)
+	}
+	f := t.sql[r.Host]
+	if f == nil {
+		f, err = openAppend(filepath.Join(t.dir, "executed-"+safeFileName(r.Host)+".sql"))
+		if err != nil {
+			return fmt.Errorf("transcript: %w", err)
+		}
+		t.sql[r.Host] = f
+	}
+	status := "ok"
+	if r.Result != "ok" {
+		status = "error: " + r.Error
+	}
+	_, err = fmt.Fprintf(f, "-- %s %s %s (%s)\n%s\nGO\n\n", r.Time.UTC().Format(time.RFC3339), r.Host, r.Step, oneLine(status), r.Text)
+	if err != nil {
+		return fmt.Errorf("transcript: %w", err)
+	}
+	return nil
+}
+
+// Close closes the files.
+func (t *transcript) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var first error
+	if t.jsonl != nil {
+		first = t.jsonl.Close()
+		t.jsonl = nil
+	}
+	for h, f := range t.sql {
+		if err := f.Close(); err != nil && first == nil {
+			first = err
+		}
+		delete(t.sql, h)
+	}
+	return first
+}
+
+// safeFileName keeps letters, digits, - and _ so a host name cannot steer
+// the file outside the directory.
+func safeFileName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+func oneLine(s string) string {
+	out := []rune{}
+	for _, r := range s {
+		if r == '\n' || r == '\r' {
+			r = ' '
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
