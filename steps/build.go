@@ -1,0 +1,173 @@
+package steps
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mirrorcert/mirrorcert/plan"
+)
+
+// expiryWarning is how close to expiry a certificate gets a warning: long
+// enough to schedule a rotation in a change window.
+const expiryWarning = 30 * 24 * time.Hour
+
+// builder carries what every item computation needs.
+type builder struct {
+	p      *plan.Plan
+	states map[string]*State
+	now    time.Time
+	start  time.Time // START_DATE for new certificates
+	file   bool      // file transfer mode
+}
+
+// Build derives the whole checklist from the plan and the observed state of
+// every host. states[h] == nil means host h was not read: its items are
+// Unknown and items elsewhere that need them are Blocked. Build is pure: the
+// same inputs give the same checklist.
+func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
+	b := &builder{p: p, states: states, now: now.UTC(), file: p.Transfer == plan.TransferFile}
+	b.start = p.Certificate.StartDate
+	if b.start.IsZero() {
+		// Back-dated a day: a START_DATE of "today" in UTC is still in the
+		// future for a host west of UTC, and the certificate would be
+		// rejected as not yet valid.
+		y, m, d := b.now.Date()
+		b.start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	}
+	var c Checklist
+	for _, h := range p.Hosts {
+		hl := HostList{Host: h.Name, Role: h.Role}
+		hl.Items = append(hl.Items, b.outbound(h)...)
+		for _, peer := range p.Peers(h.Name) {
+			hl.Items = append(hl.Items, b.inbound(h, peer)...)
+		}
+		c.Hosts = append(c.Hosts, hl)
+	}
+	resolve(&c)
+	return c
+}
+
+// resolve turns Pending items whose needs are not all Done into Blocked,
+// naming the blockers. Done, Conflict and Unknown items keep their status:
+// an object that exists is there whatever its prerequisites look like.
+func resolve(c *Checklist) {
+	status := map[Ref]Status{}
+	for _, h := range c.Hosts {
+		for _, it := range h.Items {
+			status[it.Ref] = it.Status
+		}
+	}
+	for hi := range c.Hosts {
+		for ii := range c.Hosts[hi].Items {
+			it := &c.Hosts[hi].Items[ii]
+			if it.Status != Pending && it.Status != Blocked {
+				continue
+			}
+			for _, n := range it.Needs {
+				if status[n] != Done && !containsRef(it.BlockedBy, n) {
+					it.BlockedBy = append(it.BlockedBy, n)
+				}
+			}
+			if len(it.BlockedBy) == 0 {
+				continue
+			}
+			names := make([]string, len(it.BlockedBy))
+			for i, r := range it.BlockedBy {
+				names[i] = r.String()
+			}
+			wait := "waits for " + strings.Join(names, ", ")
+			if it.Status == Blocked && it.Detail != "" {
+				wait += "; " + it.Detail
+			}
+			it.Status, it.Detail = Blocked, wait
+		}
+	}
+}
+
+func containsRef(rs []Ref, r Ref) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// state returns the state of host h, or nil when it was not read.
+func (b *builder) state(h string) *State {
+	if b.states == nil {
+		return nil
+	}
+	return b.states[h]
+}
+
+// unknown marks it as not read because its host is not connected.
+func unknown(it *Item) {
+	it.Status = Unknown
+	it.Detail = it.Host + " is not connected, so its state is unknown"
+	it.Statements = nil
+}
+
+// validity reports a certificate's date problems: a conflict text when it
+// is expired or not yet valid, else a warning when it expires soon.
+func (b *builder) validity(host string, c *Certificate) (conflict, warning string) {
+	switch {
+	case !c.ExpiryDate.IsZero() && !b.now.Before(c.ExpiryDate):
+		return c.Name + " on " + host + " expired on " + day(c.ExpiryDate) +
+			"; existing mirroring connections keep working, new ones are refused (errors 28036/28055 in the log)", ""
+	case !c.StartDate.IsZero() && b.now.Before(c.StartDate):
+		return c.Name + " on " + host + " is not valid until " + day(c.StartDate) +
+			" (UTC); until then connections that use it are refused", ""
+	case !c.ExpiryDate.IsZero() && c.ExpiryDate.Sub(b.now) < expiryWarning:
+		return "", c.Name + " on " + host + " expires on " + day(c.ExpiryDate) + "; plan its rotation now"
+	}
+	return "", ""
+}
+
+func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// endpointRole is the planned ROLE of h's endpoint.
+func endpointRole(h plan.Host) string {
+	if h.EndpointRole != "" {
+		return strings.ToUpper(h.EndpointRole)
+	}
+	if h.Role == plan.RoleWitness {
+		return "WITNESS"
+	}
+	return "ALL"
+}
+
+// endpointName is the endpoint that exists on a host, which wins over the
+// planned name because an instance has only one mirroring endpoint.
+func (b *builder) endpointName(s *State) string {
+	if s != nil && s.Endpoint != nil {
+		return s.Endpoint.Name
+	}
+	return b.p.Endpoint.Name
+}
+
+// subject is the planned certificate subject for host h.
+func (b *builder) subject(h string) string {
+	s := b.p.Certificate.Subject
+	if s == "" {
+		s = plan.DefaultSubject
+	}
+	return strings.ReplaceAll(s, "{host}", h)
+}
+
+// mergeConflicts folds several findings into one ConflictInfo.
+func mergeConflicts(cs []ConflictInfo) *ConflictInfo {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := cs[0]
+	for _, c := range cs[1:] {
+		out.What += "; " + c.What
+		out.Fix += " " + c.Fix
+		out.Remedy = append(out.Remedy, c.Remedy...)
+		if out.Object == "" {
+			out.Object = c.Object
+		}
+	}
+	return &out
+}

@@ -1,0 +1,245 @@
+package steps
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
+)
+
+// inbound returns the items on host h that let peer connect to it: login,
+// user, the peer's certificate, CONNECT, and in file mode the manual copy.
+func (b *builder) inbound(h plan.Host, peer string) []Item {
+	s := b.state(h.Name)
+	var items []Item
+	if b.file {
+		items = append(items, b.copyItem(h, peer, s))
+	}
+	items = append(items, b.login(h, peer, s), b.user(h, peer, s), b.peerCert(h, peer, s), b.connect(h, peer, s))
+	if s == nil {
+		for i := range items {
+			unknown(&items[i])
+		}
+	}
+	return items
+}
+
+func (b *builder) login(h plan.Host, peer string, s *State) Item {
+	name := b.p.LoginName(peer)
+	sec := tsql.LoginSecret(peer)
+	it := Item{
+		Ref:   Ref{h.Name, InboundID(peer, KindLogin)},
+		Title: "Login " + name,
+		Why: "Connections from " + peer + " are mapped to this login through " + peer + "'s certificate; " +
+			"nobody signs in with it directly.",
+		Changes: "Creates SQL login " + name + " on " + h.Name + " with a password you supply as " + sec.Var + ".",
+	}
+	if s == nil {
+		return it
+	}
+	for _, l := range s.Logins {
+		if l.Name == name {
+			it.Status, it.Detail = Done, "login "+name+" exists"
+			return it
+		}
+	}
+	it.Status, it.Detail = Pending, "login "+name+" does not exist yet"
+	it.Statements = []tsql.Statement{tsql.CreateLogin(name, sec)}
+	return it
+}
+
+func (b *builder) user(h plan.Host, peer string, s *State) Item {
+	name, login := b.p.UserName(peer), b.p.LoginName(peer)
+	it := Item{
+		Ref:     Ref{h.Name, InboundID(peer, KindUser)},
+		Title:   "User " + name,
+		Why:     "A certificate belongs to a database user; this user ties " + peer + "'s certificate to login " + login + ".",
+		Changes: "Creates user " + name + " in master for login " + login + ".",
+		Needs:   []Ref{{h.Name, InboundID(peer, KindLogin)}},
+	}
+	if s == nil {
+		return it
+	}
+	var byName, byLogin *User
+	for i := range s.Users {
+		u := &s.Users[i]
+		if u.Name == name {
+			byName = u
+		}
+		if u.Login == login && byLogin == nil {
+			byLogin = u
+		}
+	}
+	switch {
+	case byName != nil && byName.Login == login:
+		it.Status, it.Detail = Done, "user "+name+" exists for login "+login
+		return it
+	case byName != nil:
+		mapped := "no login"
+		if byName.Login != "" {
+			mapped = "login " + byName.Login
+		}
+		it.Conflict = &ConflictInfo{
+			What: fmt.Sprintf("user %s already exists in master but belongs to %s, not %s", name, mapped, login),
+			Fix: fmt.Sprintf("If that user was made for %s, remap it: ALTER USER %s WITH LOGIN = %s. "+
+				"Otherwise it belongs to something else: leave it and use different object names.",
+				peer, tsql.QuoteIdent(name), tsql.QuoteIdent(login)),
+		}
+	case byLogin != nil:
+		it.Conflict = &ConflictInfo{
+			What: fmt.Sprintf("login %s already has a user in master, %s, so a second user %s cannot be created for it (error 15063)", login, byLogin.Name, name),
+			Fix: fmt.Sprintf("If %s was made for %s, rename it: ALTER USER %s WITH NAME = %s. Otherwise drop the login and let mirrorcert recreate both.",
+				byLogin.Name, peer, tsql.QuoteIdent(byLogin.Name), tsql.QuoteIdent(name)),
+		}
+	default:
+		it.Status, it.Detail = Pending, "user "+name+" does not exist yet"
+		it.Statements = []tsql.Statement{tsql.CreateUser(name, login)}
+		return it
+	}
+	it.Status, it.Detail = Conflict, it.Conflict.What
+	return it
+}
+
+func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
+	file := b.p.CertFile(peer)
+	it := Item{
+		Ref:   Ref{h.Name, InboundID(peer, KindCopy)},
+		Title: "Copy " + peer + "'s certificate file here",
+		Why:   "In file mode " + h.Name + " reads " + peer + "'s public certificate from its own disk.",
+		Changes: "Nothing on the server. Copy " + file + " from " + peer + " to " + file + " on " + h.Name +
+			" by a means you trust (it is public, but a swapped file would let someone else in), then confirm.",
+		Needs:  []Ref{{peer, IDBackup}},
+		Manual: true,
+	}
+	if s == nil {
+		return it
+	}
+	switch {
+	case s.Files[file]:
+		it.Status, it.Detail = Done, file+" is on "+h.Name
+	case s.Cert(b.p.CertName(peer)) != nil:
+		it.Status, it.Detail = Done, b.p.CertName(peer)+" is already installed on "+h.Name
+	default:
+		it.Status, it.Detail = Pending, file+" is not on "+h.Name+" yet"
+	}
+	return it
+}
+
+func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
+	name, owner := b.p.CertName(peer), b.p.UserName(peer)
+	it := Item{
+		Ref:   Ref{h.Name, InboundID(peer, KindCertificate)},
+		Title: "Certificate " + name + " from " + peer,
+		Why: h.Name + " accepts a connection from " + peer + " only if " + peer + " proves it holds the private key " +
+			"of a certificate stored here; its owner decides which login the connection runs as.",
+		Needs: []Ref{{h.Name, InboundID(peer, KindUser)}},
+	}
+	if b.file {
+		it.Needs = append(it.Needs, Ref{h.Name, InboundID(peer, KindCopy)})
+		it.Changes = "Creates " + name + " in master from " + b.p.CertFile(peer) + " (public part only), owned by " + owner + "."
+	} else {
+		it.Needs = append(it.Needs, Ref{peer, IDCertificate})
+		it.Changes = "Creates " + name + " in master from the public bytes read from " + peer + " (no private key), owned by " + owner + "."
+	}
+	if s == nil {
+		return it
+	}
+	ps := b.state(peer)
+	var own *Certificate
+	if ps != nil {
+		own = ps.Cert(name)
+	}
+	c := s.Cert(name)
+	if c == nil {
+		it.Status, it.Detail = Pending, name+" is not installed on "+h.Name+" yet"
+		switch {
+		case b.file:
+			it.Statements = []tsql.Statement{tsql.CreatePeerCertificateFromFile(name, owner, b.p.CertFile(peer))}
+		case own != nil && own.Encoded != nil:
+			it.Statements = []tsql.Statement{tsql.CreatePeerCertificateFromBinary(name, owner, own.Encoded)}
+		case own != nil:
+			// The peer's certificate exists but its bytes were not read
+			// (CERTENCODED needs SQL Server 2012 or later).
+			it.Status = Blocked
+			it.BlockedBy = []Ref{{peer, IDCertificate}}
+			it.Detail = "the public bytes of " + name + " have not been read from " + peer +
+				" (CERTENCODED needs SQL Server 2012 or later); refresh, or use transfer: file"
+		}
+		return it
+	}
+	dropIt := []tsql.Statement{tsql.DropCertificate(name)}
+	var found []ConflictInfo
+	if c.PvtKeyEncryption != "NA" && c.PvtKeyEncryption != "" {
+		found = append(found, ConflictInfo{
+			What:   name + " on " + h.Name + " has a private key, so it was made here and is not " + peer + "'s certificate",
+			Fix:    "Drop it and let mirrorcert install " + peer + "'s own certificate.",
+			Remedy: dropIt, Object: name,
+		})
+	} else if ps != nil && own == nil {
+		found = append(found, ConflictInfo{
+			What:   peer + " has no certificate " + name + " of its own, so the copy on " + h.Name + " is left over from an earlier setup",
+			Fix:    "Drop the stale copy; mirrorcert installs the new one once " + peer + " has created it.",
+			Remedy: dropIt, Object: name,
+		})
+	} else if own != nil && len(own.Thumbprint) > 0 && len(c.Thumbprint) > 0 && !bytes.Equal(own.Thumbprint, c.Thumbprint) {
+		found = append(found, ConflictInfo{
+			What: fmt.Sprintf("%s on %s (thumbprint %s) is not the certificate %s uses (thumbprint %s); %s's connections will be refused (error 28035/28045)",
+				name, h.Name, tsql.Binary(c.Thumbprint), peer, tsql.Binary(own.Thumbprint), peer),
+			Fix:    "Drop the stale copy and let mirrorcert install the current one.",
+			Remedy: dropIt, Object: name,
+		})
+	}
+	if c.Owner != owner {
+		found = append(found, ConflictInfo{
+			What:   fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
+			Fix:    "Hand it to " + owner + ".",
+			Remedy: []tsql.Statement{tsql.AlterCertificateOwner(name, owner)}, Object: name,
+		})
+	}
+	conflict, warning := b.validity(h.Name, c)
+	if conflict != "" {
+		found = append(found, ConflictInfo{
+			What: conflict,
+			Fix:  peer + " needs a new certificate: create it on " + peer + ", install it here owned by " + owner + ", then drop this one.",
+		})
+	}
+	if len(found) > 0 {
+		it.Status = Conflict
+		it.Conflict = mergeConflicts(found)
+		it.Detail = it.Conflict.What
+		return it
+	}
+	it.Status, it.Detail = Done, name+" is installed, owned by "+owner
+	if warning != "" {
+		it.Warnings = append(it.Warnings, warning)
+	}
+	if ps == nil {
+		it.Warnings = append(it.Warnings, "thumbprint not compared with "+peer+"'s own certificate: "+peer+" is not connected")
+	}
+	return it
+}
+
+func (b *builder) connect(h plan.Host, peer string, s *State) Item {
+	login := b.p.LoginName(peer)
+	ep := b.endpointName(s)
+	it := Item{
+		Ref:     Ref{h.Name, InboundID(peer, KindConnect)},
+		Title:   "CONNECT for " + login,
+		Why:     "Proving its identity is not enough: " + peer + "'s login also needs permission to connect to the endpoint (error 28034 otherwise).",
+		Changes: "Grants CONNECT on endpoint " + ep + " to " + login + ".",
+		Needs:   []Ref{{h.Name, IDEndpoint}, {h.Name, InboundID(peer, KindLogin)}},
+	}
+	if s == nil {
+		return it
+	}
+	for _, g := range s.ConnectGrants {
+		if g == login {
+			it.Status, it.Detail = Done, login+" may connect to "+ep
+			return it
+		}
+	}
+	it.Status, it.Detail = Pending, login+" has no CONNECT on "+ep+" yet"
+	it.Statements = []tsql.Statement{tsql.GrantConnect(ep, login)}
+	return it
+}
