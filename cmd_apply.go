@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mirrorcert/mirrorcert/session"
+)
+
+// newApplyCmd is `mirrorcert apply`: run every pending step on every host.
+func newApplyCmd() *cobra.Command {
+	var planPath, mkFile string
+	var asJSON, yes bool
+	var cf connFlags
+	cmd := &cobra.Command{
+		Use:   "apply --plan FILE --yes [--json]",
+		Short: "Run every pending step on every host, in dependency order",
+		Long: `Run every pending step on every host: hosts in parallel, steps in dependency
+order, each inbound certificate as soon as its peer's certificate exists.
+Conflicts (an existing object that differs from the plan) are never changed
+automatically: apply lists them and exits 1.
+
+A master key password comes from MIRRORCERT_MASTER_KEY_PASSWORD_<HOST>; when
+that is unset, a strong one is generated and shown once on standard error, or
+written to --master-key-password-file (created with mode 0600, never
+overwritten). Store it: it is needed to restore the master key elsewhere.
+
+Exit status: 0 all done, 1 something not done, 2 error (plan, --yes missing,
+host unreachable).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			stderr := cmd.ErrOrStderr()
+			if !yes {
+				return exitCode(2, errors.New("apply changes every host in the plan and asks nothing; review the steps with `mirrorcert status --plan FILE` or `mirrorcert script --plan FILE`, then run apply again with --yes"))
+			}
+			p, err := loadPlan(planPath, &cf, stderr, "apply")
+			if err != nil {
+				return exitCode(2, err)
+			}
+			var mkw *mkWriter
+			if mkFile != "" {
+				mkw = &mkWriter{path: mkFile}
+				if err := mkw.check(); err != nil {
+					return exitCode(2, err)
+				}
+				defer mkw.close()
+			}
+			s, closeAll, err := openSession(cmd.Context(), p, &cf, stderr, session.MasterKeyFromEnv(nil, nil))
+			if err != nil {
+				return exitCode(2, err)
+			}
+			defer closeAll()
+			out := cmd.OutOrStdout()
+			if asJSON {
+				out = stderr // stdout carries only the JSON document
+			}
+			for _, h := range s.Hosts() {
+				if h.Err != nil {
+					fmt.Fprintf(stderr, "mirrorcert: %s\n", s.Redactor().Redact(h.Err.Error()))
+				}
+			}
+			width := 0
+			for _, h := range p.Hosts {
+				width = max(width, len(h.Name))
+			}
+			var outMu sync.Mutex
+			var mkErr error
+			applyErr := s.Apply(cmd.Context(), func(e session.Event) {
+				if e.Phase == session.PhaseStart {
+					return
+				}
+				outMu.Lock()
+				defer outMu.Unlock()
+				line := fmt.Sprintf("%-*s  %s  %s", width, e.Host, e.ID, e.Phase)
+				if e.Phase != session.PhaseSkipped {
+					line += fmt.Sprintf("  (%d ms)", e.Duration.Milliseconds())
+				}
+				if e.Err != nil {
+					line += "  " + oneLineText(s.Redactor().Redact(e.Err.Error()))
+				}
+				fmt.Fprintln(out, line)
+				if e.Result != nil && e.Result.GeneratedMasterKeyPassword != "" {
+					pw := e.Result.GeneratedMasterKeyPassword
+					if mkw != nil {
+						if err := mkw.write(e.Host, pw); err != nil {
+							mkErr = errors.Join(mkErr, err)
+							fmt.Fprintf(stderr, "mirrorcert: %s: could not write the generated master key password to %s: %v\n", e.Host, mkFile, err)
+						} else {
+							fmt.Fprintf(stderr, "%s: the master key password was generated and written to %s; move it to your password vault\n", e.Host, mkFile)
+						}
+						return
+					}
+					fmt.Fprintf(stderr, "\n%s: the master key was created with this generated password. Store it in your password vault NOW; mirrorcert keeps no copy and will not show it again:\n    %s\n\n", e.Host, pw)
+				}
+			})
+			doc := buildStatus(s)
+			if asJSON {
+				if err := writeJSON(cmd.OutOrStdout(), doc); err != nil {
+					return exitCode(2, err)
+				}
+			}
+			fmt.Fprintf(stderr, "transcript: %s\n", s.TranscriptDir())
+			return applyExit(stderr, s, applyErr, mkErr)
+		},
+	}
+	cmd.Flags().StringVar(&planPath, "plan", "", "plan file (YAML)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "really run the steps (apply asks nothing else)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the final status as JSON on standard output")
+	cmd.Flags().StringVar(&mkFile, "master-key-password-file", "", "write generated master key passwords to this new file (mode 0600) instead of showing them")
+	cf.register(cmd)
+	return cmd
+}
+
+// applyExit explains what is left and maps it to the exit status.
+func applyExit(w io.Writer, s *session.Session, applyErr, mkErr error) error {
+	if applyErr == nil && mkErr == nil {
+		fmt.Fprintln(w, "All hosts configured")
+		return nil
+	}
+	var inc *session.IncompleteError
+	if errors.As(applyErr, &inc) {
+		red := s.Redactor()
+		for _, r := range inc.Conflicts {
+			fmt.Fprintf(w, "needs a decision: %s: %s\n", r, oneLineText(red.Redact(inc.Details[r])))
+		}
+		for _, r := range inc.Failed {
+			fmt.Fprintf(w, "failed: %s: %s\n", r, oneLineText(red.Redact(inc.Details[r])))
+		}
+		if len(inc.Unreachable) > 0 {
+			return exitCode(2, fmt.Errorf("apply: not every host could be reached (%s); the others were configured as far as possible", strings.Join(inc.Unreachable, ", ")))
+		}
+		return exitCode(1, fmt.Errorf("apply: %s", inc.Error()))
+	}
+	if applyErr != nil {
+		return exitCode(2, fmt.Errorf("apply: %s", s.Redactor().Redact(applyErr.Error())))
+	}
+	return exitCode(1, fmt.Errorf("apply: %w", mkErr))
+}
+
+func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// mkWriter writes generated master key passwords to a file that did not exist
+// before (O_EXCL, 0600), one "HOST<TAB>password" line per host. A directory
+// gets a new time-stamped file inside it.
+type mkWriter struct {
+	path string
+	f    *os.File
+}
+
+func (m *mkWriter) check() error {
+	if fi, err := os.Stat(m.path); err == nil {
+		if fi.IsDir() {
+			m.path = filepath.Join(m.path, "mirrorcert-master-keys-"+time.Now().UTC().Format("20060102T150405Z")+".txt")
+			return nil
+		}
+		return fmt.Errorf("--master-key-password-file %s already exists; mirrorcert never overwrites a password file: give a new name", m.path)
+	}
+	return nil
+}
+
+func (m *mkWriter) write(host, pw string) error {
+	if m.f == nil {
+		f, err := os.OpenFile(m.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		m.f = f
+		fmt.Fprintf(f, "# master key passwords generated by mirrorcert %s; move them to a password vault and delete this file\n", time.Now().UTC().Format(time.RFC3339))
+	}
+	_, err := fmt.Fprintf(m.f, "%s\t%s\n", host, pw)
+	if err == nil {
+		err = m.f.Sync()
+	}
+	return err
+}
+
+func (m *mkWriter) close() {
+	if m.f != nil {
+		m.f.Close()
+	}
+}
