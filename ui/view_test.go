@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
+)
+
+// progressed is a mid-setup state: HOST_A's outbound done, a failed step on
+// HOST_B, a conflict on HOST_W.
+func progressed(t *testing.T) (Model, *fakeBackend) {
+	f := newFake(hosts3...)
+	f.markDone(ref("HOST_A", steps.IDMasterKey), ref("HOST_A", steps.IDCertificate), ref("HOST_A", steps.IDEndpoint),
+		ref("HOST_B", steps.IDMasterKey))
+	f.mu.Lock()
+	w := f.list.Item(ref("HOST_W", steps.IDEndpoint))
+	w.Status = steps.Conflict
+	w.Conflict = &steps.ConflictInfo{What: "existing endpoint Mirroring uses Windows authentication",
+		Fix: "Switch the existing endpoint to certificate authentication; its name and port stay.", Object: "Mirroring",
+		Remedy: []tsql.Statement{tsql.AlterEndpointAuth("Mirroring", "HOST_W_cert")}}
+	f.hosts[2].Version = "15.0.2000.5"
+	f.mu.Unlock()
+	bc := ref("HOST_B", steps.IDCertificate)
+	f.fail[bc] = &StepError{Host: "HOST_B", Step: bc.ID, Number: 15581, Severity: 16, State: 1, Line: 3,
+		Message: "Please create a master key in the database or open the master key in the session before performing this operation."}
+	m := started(t, f)
+	m = press(t, m, "tab", "down", "enter", "y", "esc")
+	return m, f
+}
+
+func TestGoldenViews(t *testing.T) {
+	base := func(mod ...func(*Options)) func() Model {
+		return func() Model { return started(t, newFake(hosts3...), mod...) }
+	}
+	cases := []struct {
+		name  string
+		build func() Model
+	}{
+		{"connecting", func() Model { return New(Options{Backend: newFake(hosts3...), PlanLabel: "plan.yaml", NoColor: true}) }},
+		{"list", base()},
+		{"list_ascii", base(func(o *Options) { o.ASCII = true })},
+		{"detail", func() Model { return press(t, base()(), "enter") }},
+		{"running", func() Model {
+			f := newFake(hosts3...)
+			f.block = make(chan struct{})
+			m := press(t, started(t, f), "enter")
+			_ = m.runSelected()
+			return m
+		}},
+		{"password_once", func() Model { return press(t, base()(), "enter", "y") }},
+		{"progress", func() Model { m, _ := progressed(t); return m }},
+		{"failed_detail", func() Model { m, _ := progressed(t); return press(t, m, "enter") }},
+		{"conflict_detail", func() Model { m, _ := progressed(t); return press(t, m, "tab", "down", "down", "enter") }},
+		{"type_name", func() Model { m, _ := progressed(t); return press(t, m, "tab", "down", "down", "enter", "y", "M", "i") }},
+		{"blocked_list", func() Model { m, _ := progressed(t); return press(t, m, "tab", "tab", "tab") }},
+		{"confirm_all", func() Model { return press(t, base()(), "A") }},
+		{"confirm_quit", func() Model {
+			f := newFake(hosts3...)
+			f.block = make(chan struct{})
+			m := press(t, started(t, f), "enter")
+			_ = m.runSelected()
+			m, _ = send(m, keyPress("q"))
+			return m
+		}},
+		{"master_key_ask", func() Model {
+			return press(t, base(func(o *Options) { o.AskMasterKeyPassword = true })(), "enter", "y", "x", "y")
+		}},
+		{"help", func() Model { return press(t, base()(), "?") }},
+		{"complete", func() Model {
+			f := newFake(hosts3...)
+			f.markAllDone()
+			return started(t, f)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { golden(t, c.name, c.build) })
+	}
+}
+
+func TestCompleteSaysExactly(t *testing.T) {
+	f := newFake(hosts3...)
+	f.markAllDone()
+	s := screen(started(t, f))
+	if !strings.Contains(s, "All hosts configured") {
+		t.Errorf("complete screen:\n%s", s)
+	}
+	f2 := newFake(hosts3...)
+	if strings.Contains(screen(started(t, f2)), "All hosts configured") {
+		t.Error("an incomplete setup claims to be configured")
+	}
+}
+
+func TestNineHostsFitAndScroll(t *testing.T) {
+	var hs []string
+	for i := 1; i <= 9; i++ {
+		hs = append(hs, "REPLICA_"+string(rune('0'+i)))
+	}
+	m := started(t, newFake(hs...))
+	for range 30 {
+		m = press(t, m, "down")
+	}
+	s := screen(m)
+	if lines := strings.Count(s, "\n") + 1; lines != 24 {
+		t.Errorf("%d lines at 80x24", lines)
+	}
+	it, _ := m.selectedItem()
+	if !strings.Contains(s, it.Title) {
+		t.Errorf("selected %q scrolled off screen:\n%s", it.Title, s)
+	}
+}
