@@ -155,4 +155,3 @@ func trimRight(s string) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
-
