@@ -52,36 +52,63 @@ func (s *Session) Apply(ctx context.Context, progress func(Event)) error {
 		defer emitMu.Unlock()
 		progress(e)
 	}
-	active := map[string]bool{}
-	tried := map[steps.Ref]bool{}
-	s.mu.Lock()
-	for _, name := range s.order {
-		active[name] = true
-	}
-	s.mu.Unlock()
-
+	sc := &sched{tried: map[steps.Ref]bool{}, inflight: map[steps.Ref]bool{}}
 	var wg sync.WaitGroup
 	for _, name := range s.order {
-		wg.Go(func() {
-			defer func() {
-				s.mu.Lock()
-				active[name] = false
-				s.notifyLocked()
-				s.mu.Unlock()
-			}()
-			s.applyHost(ctx, name, active, tried, emit)
-		})
+		wg.Go(func() { s.applyHost(ctx, name, sc, emit) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.summary(tried, emit)
+	return s.summary(sc.tried, emit)
 }
 
-// applyHost is one host's loop: run what can run, wait while a peer that is
-// still working may unblock something, stop otherwise.
-func (s *Session) applyHost(ctx context.Context, host string, active map[string]bool, tried map[steps.Ref]bool, emit func(Event)) {
+// sched is Apply's shared bookkeeping, guarded by Session.mu.
+type sched struct {
+	tried    map[steps.Ref]bool // sent (or refused) once in this Apply: never again
+	inflight map[steps.Ref]bool // being sent right now
+}
+
+// sendable reports whether a pending item (or one whose earlier run failed,
+// in an earlier Apply) can be sent now.
+func (sc *sched) sendable(it steps.Item) bool {
+	return !it.Manual && len(it.Statements) > 0 && len(it.BlockedBy) == 0 && !sc.tried[it.Ref]
+}
+
+// canProgress reports whether ref may still become done during this Apply:
+// it is done, being sent, pending and not yet tried, or blocked only by such
+// items. Conflicts, manual steps, failures and unknown hosts cannot.
+func (sc *sched) canProgress(cl *steps.Checklist, ref steps.Ref, memo map[steps.Ref]bool) bool {
+	if v, ok := memo[ref]; ok {
+		return v
+	}
+	memo[ref] = false // the graph is acyclic; this only guards against surprises
+	it := cl.Item(ref)
+	v := false
+	switch {
+	case it == nil:
+	case it.Status == steps.Done, sc.inflight[ref]:
+		v = true
+	case it.Status == steps.Pending, it.Status == steps.Failed:
+		v = sc.sendable(*it)
+	case it.Status == steps.Blocked:
+		v = true
+		for _, b := range it.BlockedBy {
+			if !sc.canProgress(cl, b, memo) {
+				v = false
+				break
+			}
+		}
+	}
+	memo[ref] = v
+	return v
+}
+
+// applyHost is one host's loop: send everything that can run now in one
+// batch; when nothing can, wait while work on another host may still unblock
+// something here; otherwise stop.
+func (s *Session) applyHost(ctx context.Context, host string, sc *sched, emit func(Event)) {
 	hc := s.hosts[host]
 	for ctx.Err() == nil {
 		s.mu.Lock()
@@ -90,6 +117,7 @@ func (s *Session) applyHost(ctx context.Context, host string, active map[string]
 		cl := s.Checklist()
 		var batch []steps.Item
 		wait := false
+		memo := map[steps.Ref]bool{}
 		s.mu.Lock()
 		for _, hl := range cl.Hosts {
 			if hl.Host != host {
@@ -97,19 +125,16 @@ func (s *Session) applyHost(ctx context.Context, host string, active map[string]
 			}
 			for _, it := range hl.Items {
 				switch {
-				case it.Status == steps.Pending && !it.Manual && len(it.Statements) > 0 && !tried[it.Ref]:
+				case (it.Status == steps.Pending || it.Status == steps.Failed) && sc.sendable(it):
 					batch = append(batch, it)
-				case it.Status == steps.Blocked:
-					for _, b := range it.BlockedBy {
-						if b.Host != host && active[b.Host] && !tried[b] {
-							wait = true
-						}
-					}
+				case it.Status == steps.Blocked && sc.canProgress(&cl, it.Ref, memo):
+					wait = true
 				}
 			}
 		}
 		for _, it := range batch {
-			tried[it.Ref] = true
+			sc.tried[it.Ref] = true
+			sc.inflight[it.Ref] = true
 		}
 		s.mu.Unlock()
 		if len(batch) == 0 {
@@ -137,6 +162,12 @@ func (s *Session) applyHost(ctx context.Context, host string, active map[string]
 			outs = s.execLocked(ctx, hc, batch, false)
 		}
 		hc.mu.Unlock()
+		s.mu.Lock()
+		for _, it := range batch {
+			delete(sc.inflight, it.Ref)
+		}
+		s.notifyLocked() // a failure can end another host's wait too
+		s.mu.Unlock()
 		for _, o := range outs {
 			e := Event{Ref: o.item.Ref, Phase: PhaseDone, Result: o.result}
 			if o.result != nil {

@@ -280,7 +280,9 @@ func (s *Session) Checklist() steps.Checklist {
 	for hi := range c.Hosts {
 		for ii := range c.Hosts[hi].Items {
 			it := &c.Hosts[hi].Items[ii]
-			if err, ok := s.failed[it.Ref]; ok && it.Status != steps.Done {
+			// Only a still-pending item shows its failure: once the state
+			// says done, blocked or conflicting, that is the news.
+			if err, ok := s.failed[it.Ref]; ok && it.Status == steps.Pending {
 				it.Status = steps.Failed
 				it.Detail = s.red.Redact(err.Error())
 			}
