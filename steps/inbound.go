@@ -107,8 +107,8 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 		Ref:   Ref{h.Name, InboundID(peer, KindCopy)},
 		Title: "Copy " + peer + "'s certificate file here",
 		Why:   "In file mode " + h.Name + " reads " + peer + "'s public certificate from its own disk.",
-		Changes: "Nothing on the server. Copy " + file + " from " + peer + " to " + file + " on " + h.Name +
-			" by a means you trust (it is public, but a swapped file would let someone else in), then confirm.",
+		Changes: "Nothing on the server: copy " + file + " from " + peer + " to " + file + " on " + h.Name +
+			" by a means you trust (the file is public, but a swapped one would let someone else in).",
 		Needs:  []Ref{{peer, IDBackup}},
 		Manual: true,
 	}

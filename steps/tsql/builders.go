@@ -251,10 +251,10 @@ func GrantConnect(endpoint, login string) Statement {
 	return Statement{
 		Text: "GRANT CONNECT ON ENDPOINT::" + QuoteIdent(endpoint) + " TO " + QuoteIdent(login) + ";",
 		Guard: "NOT EXISTS (SELECT 1 FROM sys.server_permissions AS p" +
-			" JOIN sys.endpoints AS e ON e.endpoint_id = p.major_id" +
-			" JOIN sys.server_principals AS g ON g.principal_id = p.grantee_principal_id" +
-			" WHERE p.class_desc = N'ENDPOINT' AND p.permission_name = N'CONNECT' AND p.state IN (N'G', N'W')" +
-			" AND e.name = " + QuoteLiteral(endpoint) + " AND g.name = " + QuoteLiteral(login) + ")",
+			"\n    JOIN sys.endpoints AS e ON e.endpoint_id = p.major_id" +
+			"\n    JOIN sys.server_principals AS g ON g.principal_id = p.grantee_principal_id" +
+			"\n    WHERE p.class_desc = N'ENDPOINT' AND p.permission_name = N'CONNECT' AND p.state IN (N'G', N'W')" +
+			"\n    AND e.name = " + QuoteLiteral(endpoint) + " AND g.name = " + QuoteLiteral(login) + ")",
 		Database: Master,
 	}
 }
