@@ -69,6 +69,9 @@ func readMessage(r io.Reader) (message, error) {
 			}
 			typ, status := hdr[0], hdr[1]
 			size := int(binary.BigEndian.Uint16(hdr[2:4]))
+			if !knownPacketType(typ) {
+				return message{}, malformed("unknown packet type %#x", typ)
+			}
 			if size < headerSize || size > maxPacketSize {
 				return message{}, malformed("packet length %d out of range", size)
 			}
@@ -130,4 +133,16 @@ func writeMessage(w io.Writer, typ byte, payload []byte, packetSize int, spid ui
 			return nil
 		}
 	}
+}
+
+// knownPacketType reports whether a client may send typ. Rejecting anything
+// else at once closes connections from non-TDS clients (an HTTP probe)
+// instead of waiting for a length that was never meant as one.
+func knownPacketType(typ byte) bool {
+	switch typ {
+	case pktSQLBatch, pktRPC, pktReply, pktAttention, pktBulkLoad, pktFedAuth,
+		pktTransMgr, pktLogin7, pktSSPI, pktPrelogin:
+		return true
+	}
+	return false
 }

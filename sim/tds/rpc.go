@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/mirrorcert/mirrorcert/sim/engine"
 )
@@ -456,3 +457,5 @@ func declaredNames(decl string) []string {
 	flush(decl[start:])
 	return names
 }
+
+func utf16Encode(s string) []uint16 { return utf16.Encode([]rune(s)) }
