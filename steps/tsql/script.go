@@ -125,10 +125,10 @@ func CheckScriptText(text string, declared map[string]bool) error {
 			continue
 		}
 		if strings.ContainsAny(t.Value, "\r\n") {
-			return fmt.Errorf("%s spans lines, which a sqlcmd script cannot carry safely", t.Text)
+			return fmt.Errorf("the name or text %q spans lines, which a sqlcmd script cannot carry safely; remove the line break", t.Value)
 		}
 		if strings.Contains(t.Value, "$(") {
-			return fmt.Errorf("%s contains \"$(\", which sqlcmd would replace as a variable; rename it", t.Text)
+			return fmt.Errorf("the name or text %q contains \"$(\", which sqlcmd would replace as a variable; rename it", t.Value)
 		}
 	}
 	if strings.Contains(rest.String(), "$(") {
