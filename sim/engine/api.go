@@ -78,6 +78,9 @@ type Options struct {
 	FileRoot       string           // directory that sandboxes C:\... paths for BACKUP/FROM FILE
 	SAPassword     string           // password of login sa
 	Now            func() time.Time // clock; default time.Now
+	// Port is the TDS port the wire layer listens on, for the error log's
+	// "Server is listening on" line; 0 leaves that line out.
+	Port int
 }
 
 // Instance is one simulated SQL Server. It is safe for concurrent use by many

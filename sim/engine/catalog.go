@@ -1,0 +1,283 @@
+package engine
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha512"
+	"crypto/x509"
+	"encoding/binary"
+	"strings"
+	"time"
+	"unicode/utf16"
+)
+
+// catalog is the state of one instance: server-level principals, endpoints
+// and permissions, and per database the master key, certificates and users.
+// Every access holds instance.mu.
+type catalog struct {
+	dbs         []*database
+	logins      []*login
+	nextLoginID int32
+	endpoints   []*endpoint
+	nextEPID    int32
+	perms       []*serverPerm
+	errlog      []logEntry
+}
+
+type database struct {
+	name       string
+	id         int32
+	created    time.Time
+	masterKey  *masterKey
+	certs      []*certificate
+	principals []*dbPrincipal
+	nextCertID int32
+	nextUserID int32
+}
+
+type masterKey struct {
+	created, modified time.Time
+	guid              []byte
+}
+
+type certificate struct {
+	name        string
+	id          int32
+	ownerID     int32
+	der         []byte
+	cert        *x509.Certificate
+	key         *rsa.PrivateKey // nil when only the public part is held
+	keyEnc      string          // MK, PW or NA
+	pwdHash     []byte          // salted hash of the ENCRYPTION BY PASSWORD password (PW)
+	subject     string
+	issuer      string
+	serial      string
+	thumbprint  []byte
+	sid         []byte
+	lastBackup  *time.Time
+	created     time.Time
+	isBuiltin   bool
+	keyLength   int32
+	description string
+}
+
+type login struct {
+	name        string
+	id          int32
+	sid         []byte
+	typ         string // S SQL login, R server role, C certificate-mapped
+	pwdHash     []byte
+	checkPolicy bool
+	checkExpiry bool
+	disabled    bool
+	sysadmin    bool
+	defaultDB   string
+	created     time.Time
+	modified    time.Time
+	fixedRole   bool
+}
+
+type dbPrincipal struct {
+	name      string
+	id        int32
+	typ       string // S SQL user, R role, C certificate user, ...
+	sid       []byte
+	created   time.Time
+	fixedRole bool
+	noLogin   bool
+}
+
+// Endpoint type and protocol codes as sys.endpoints has them.
+const (
+	epTSQL              = 2
+	epServiceBroker     = 3
+	epDatabaseMirroring = 4
+
+	protoTCP          = 2
+	protoNamedPipes   = 3
+	protoSharedMemory = 4
+	protoVIA          = 5
+)
+
+type endpoint struct {
+	name       string
+	id         int32
+	ownerID    int32
+	protocol   int32
+	typ        int32
+	state      int32 // 0 STARTED, 1 STOPPED, 2 DISABLED
+	isAdmin    bool
+	port       int32
+	ip         string // "" = ALL
+	role       int32  // 0 NONE, 1 PARTNER, 2 WITNESS, 3 ALL
+	auth       *authSpec
+	certID     int32
+	encryption string // DISABLED, SUPPORTED, REQUIRED
+	algorithm  string // AES, RC4, AES RC4, RC4 AES
+	builtin    bool
+}
+
+type serverPerm struct {
+	class     int32 // 100 SERVER, 105 ENDPOINT
+	majorID   int32
+	grantee   int32
+	grantor   int32
+	typ       string
+	name      string
+	state     string // G or W
+	permOrder int
+}
+
+type logEntry struct {
+	at      time.Time
+	process string
+	text    string
+}
+
+// lookup helpers; names compare case-insensitively as under the default
+// SQL_Latin1_General_CP1_CI_AS collation.
+
+func (c *catalog) db(name string) *database {
+	for _, d := range c.dbs {
+		if strings.EqualFold(d.name, name) {
+			return d
+		}
+	}
+	return nil
+}
+
+func (c *catalog) dbByID(id int32) *database {
+	for _, d := range c.dbs {
+		if d.id == id {
+			return d
+		}
+	}
+	return nil
+}
+
+func (c *catalog) login(name string) *login {
+	for _, l := range c.logins {
+		if strings.EqualFold(l.name, name) {
+			return l
+		}
+	}
+	return nil
+}
+
+func (c *catalog) loginByID(id int32) *login {
+	for _, l := range c.logins {
+		if l.id == id {
+			return l
+		}
+	}
+	return nil
+}
+
+func (c *catalog) loginBySID(sid []byte) *login {
+	for _, l := range c.logins {
+		if sid != nil && string(l.sid) == string(sid) {
+			return l
+		}
+	}
+	return nil
+}
+
+func (c *catalog) endpoint(name string) *endpoint {
+	for _, e := range c.endpoints {
+		if strings.EqualFold(e.name, name) {
+			return e
+		}
+	}
+	return nil
+}
+
+func (c *catalog) mirroringEndpoint() *endpoint {
+	for _, e := range c.endpoints {
+		if e.typ == epDatabaseMirroring {
+			return e
+		}
+	}
+	return nil
+}
+
+func (d *database) cert(name string) *certificate {
+	for _, c := range d.certs {
+		if strings.EqualFold(c.name, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (d *database) certByID(id int32) *certificate {
+	for _, c := range d.certs {
+		if c.id == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func (d *database) principal(name string) *dbPrincipal {
+	for _, p := range d.principals {
+		if strings.EqualFold(p.name, name) {
+			return p
+		}
+	}
+	return nil
+}
+
+func (d *database) principalByID(id int32) *dbPrincipal {
+	for _, p := range d.principals {
+		if p.id == id {
+			return p
+		}
+	}
+	return nil
+}
+
+func (d *database) principalBySID(sid []byte) *dbPrincipal {
+	for _, p := range d.principals {
+		if len(sid) > 0 && string(p.sid) == string(sid) {
+			return p
+		}
+	}
+	return nil
+}
+
+// passwordHash computes SQL Server 2012+'s login password hash:
+// 0x0200, a 4-byte salt, then SHA-512 over the UTF-16LE password and the salt.
+func passwordHash(password string) []byte {
+	salt := make([]byte, 4)
+	_, _ = rand.Read(salt)
+	return hashWithSalt(password, salt)
+}
+
+func hashWithSalt(password string, salt []byte) []byte {
+	u := utf16.Encode([]rune(password))
+	buf := make([]byte, 0, len(u)*2+len(salt))
+	for _, r := range u {
+		buf = binary.LittleEndian.AppendUint16(buf, r)
+	}
+	buf = append(buf, salt...)
+	sum := sha512.Sum512(buf)
+	out := []byte{0x02, 0x00}
+	out = append(out, salt...)
+	return append(out, sum[:]...)
+}
+
+// checkPassword compares password against a hash made by passwordHash.
+func checkPassword(hash []byte, password string) bool {
+	if len(hash) != 2+4+64 {
+		return false
+	}
+	want := hashWithSalt(password, hash[2:6])
+	return string(want) == string(hash)
+}
+
+// randomBytes returns n random bytes (SIDs, GUIDs, serials).
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}

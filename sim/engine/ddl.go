@@ -1,0 +1,502 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// ddl runs the security DDL statements. Every one of them needs sysadmin in
+// the simulator (on a real server CONTROL SERVER or narrower rights).
+func (r *runner) ddl(st stmt) {
+	s := r.s
+	if !s.isSysadmin() {
+		panic(newErr(15247, txtNoPermission))
+	}
+	switch st := st.(type) {
+	case *createMasterKeyStmt:
+		r.createMasterKey(st)
+	case *dropMasterKeyStmt:
+		r.dropMasterKey()
+	case *createCertStmt:
+		r.createCert(st)
+	case *dropCertStmt:
+		r.dropCert(st)
+	case *backupCertStmt:
+		r.backupCert(st)
+	case *endpointStmt:
+		r.endpoint(st)
+	case *dropEndpointStmt:
+		r.dropEndpoint(st)
+	case *createLoginStmt:
+		r.createLogin(st)
+	case *dropLoginStmt:
+		r.dropLogin(st)
+	case *createUserStmt:
+		r.createUser(st)
+	case *dropUserStmt:
+		r.dropUser(st)
+	case *grantStmt:
+		r.grant(st)
+	default:
+		panic(newErr(102, txtSyntax, "?"))
+	}
+	r.emit(Output{})
+}
+
+// checkPolicy applies the Windows password policy SQL Server enforces with
+// CHECK_POLICY: 8 to 128 characters, three of four character classes, and
+// not containing the account name.
+func checkPolicy(pw, account string) {
+	n := len([]rune(pw))
+	if n < 8 {
+		panic(newErr(15116, txtPwdTooShort))
+	}
+	if n > 128 {
+		panic(newErr(15117, txtPwdTooLong))
+	}
+	var up, low, dig, other int
+	for _, c := range pw {
+		switch {
+		case unicode.IsUpper(c):
+			up = 1
+		case unicode.IsLower(c):
+			low = 1
+		case unicode.IsDigit(c):
+			dig = 1
+		default:
+			other = 1
+		}
+	}
+	if up+low+dig+other < 3 || (account != "" && len(account) > 2 && strings.Contains(strings.ToUpper(pw), strings.ToUpper(account))) {
+		panic(newErr(15118, txtPwdNotComplex))
+	}
+}
+
+// currentDB returns the session's database; mu must be held.
+func (r *runner) currentDB() *database {
+	d := r.s.inst.cat.db(r.s.db)
+	if d == nil {
+		panic(newErr(911, txtNoDatabase, r.s.db))
+	}
+	return d
+}
+
+func (r *runner) createMasterKey(st *createMasterKeyStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	d := r.currentDB()
+	if d.masterKey != nil {
+		panic(newErr(15578, txtMasterKeyExist))
+	}
+	checkPolicy(st.Password, "")
+	now := in.now()
+	d.masterKey = &masterKey{created: now, modified: now, guid: randomBytes(16)}
+}
+
+func (r *runner) dropMasterKey() {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	d := r.currentDB()
+	if d.masterKey == nil {
+		panic(newErr(15151, txtCannotFind, "symmetric key", "##MS_DatabaseMasterKey##"))
+	}
+	for _, c := range d.certs {
+		if c.keyEnc == "MK" {
+			panic(newErr(15580, "Cannot drop master key because certificate '%s' is encrypted by it.", c.name))
+		}
+	}
+	d.masterKey = nil
+}
+
+func (r *runner) endpoint(st *endpointStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c := in.cat
+	master := c.db("master")
+	var e *endpoint
+	if st.Alter {
+		e = c.endpoint(st.Name)
+		if e == nil || e.builtin {
+			panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
+		}
+		if st.Payload != "" && payloadType(st.Payload) != e.typ {
+			panic(newErr(7869, "The %s endpoint cannot be altered to a different payload type.", e.name))
+		}
+	} else {
+		if c.endpoint(st.Name) != nil {
+			panic(newErr(7862, "An endpoint of the requested type already exists.  Only one endpoint of this type is supported.  Use ALTER ENDPOINT or DROP the existing endpoint and execute the CREATE ENDPOINT statement."))
+		}
+		typ := payloadType(st.Payload)
+		for _, o := range c.endpoints {
+			if o.typ == typ && (typ == epDatabaseMirroring || typ == epServiceBroker) {
+				panic(newErr(7862, "An endpoint of the requested type already exists.  Only one endpoint of this type is supported.  Use ALTER ENDPOINT or DROP the existing endpoint and execute the CREATE ENDPOINT statement."))
+			}
+		}
+		e = &endpoint{name: st.Name, ownerID: 1, protocol: protoTCP, typ: typ, state: 1,
+			auth: &authSpec{HasWin: true, Windows: "NEGOTIATE"}, encryption: "REQUIRED", algorithm: "AES"}
+		if major := strings.SplitN(in.opts.ProductVersion, ".", 2)[0]; len(major) == 2 && major < "13" {
+			e.algorithm = "RC4" // RC4 was the default before SQL Server 2016
+		}
+		if l := c.login(r.s.login); l != nil {
+			e.ownerID = l.id
+		}
+	}
+	// Validate everything before changing anything: a failing ALTER leaves
+	// the endpoint as it was.
+	owner := e.ownerID
+	if st.Owner != "" {
+		l := c.login(st.Owner)
+		if l == nil {
+			panic(newErr(15151, txtCannotFind, "login", st.Owner))
+		}
+		owner = l.id
+	}
+	port := e.port
+	if st.Port != nil {
+		if *st.Port < 1 || *st.Port > 65535 {
+			panic(newErr(7886, "The specified port number %d is not valid. The port number must be between 1 and 65535.", *st.Port))
+		}
+		port = int32(*st.Port)
+		for _, o := range c.endpoints {
+			if o != e && o.port == port && o.port != 0 {
+				panic(newErr(7874, "An endpoint already exists with the bindings specified. Only one endpoint supported for a specific binding. Use ALTER ENDPOINT or DROP the existing endpoint and execute the CREATE ENDPOINT statement."))
+			}
+		}
+	}
+	certID := e.certID
+	if st.Auth != nil {
+		certID = 0
+		if st.Auth.Cert != "" {
+			cert := master.cert(st.Auth.Cert)
+			if cert == nil {
+				panic(newErr(15151, txtCannotFind, "certificate", st.Auth.Cert))
+			}
+			certID = cert.id
+		}
+	}
+	oldState := e.state
+	if !st.Alter {
+		oldState = -1
+	}
+	e.ownerID, e.port, e.certID = owner, port, certID
+	if st.IP != nil {
+		e.ip = ""
+		if *st.IP != "ALL" {
+			e.ip = *st.IP
+		}
+	}
+	if st.State != "" {
+		e.state = map[string]int32{"STARTED": 0, "STOPPED": 1, "DISABLED": 2}[st.State]
+	}
+	if st.Auth != nil {
+		e.auth = st.Auth
+	}
+	if st.Encryption != "" {
+		e.encryption = st.Encryption
+		if st.Algorithm != "" {
+			e.algorithm = st.Algorithm
+		} else if !st.Alter || st.Encryption == "DISABLED" {
+			// keep the default algorithm
+		}
+	}
+	if st.Role != "" {
+		e.role = map[string]int32{"PARTNER": 1, "WITNESS": 2, "ALL": 3}[st.Role]
+	}
+	if !st.Alter {
+		e.id = c.nextEPID
+		c.nextEPID++
+		c.endpoints = append(c.endpoints, e)
+	}
+	if e.typ == epDatabaseMirroring && e.state != oldState {
+		switch e.state {
+		case 0:
+			in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "The Database Mirroring endpoint is now listening for connections.")
+			ip := "'any'"
+			if e.ip != "" {
+				ip = e.ip
+			}
+			in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), fmt.Sprintf("Server is listening on [ %s <ipv4> %d].", ip, e.port))
+			in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "Database Mirroring endpoint is in enabled state.")
+		case 1:
+			in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "The Database Mirroring endpoint is in stopped state.")
+		case 2:
+			in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "Database Mirroring Transport is disabled in the endpoint configuration.")
+		}
+	}
+}
+
+func payloadType(p string) int32 {
+	switch p {
+	case "SERVICE_BROKER":
+		return epServiceBroker
+	case "TSQL":
+		return epTSQL
+	}
+	return epDatabaseMirroring
+}
+
+func (r *runner) dropEndpoint(st *dropEndpointStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c := in.cat
+	e := c.endpoint(st.Name)
+	if e == nil {
+		panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
+	}
+	if e.builtin {
+		panic(newErr(7878, "This \"DROP ENDPOINT\" statement is not supported on the system endpoint '%s'.", e.name))
+	}
+	for i, o := range c.endpoints {
+		if o == e {
+			c.endpoints = append(c.endpoints[:i:i], c.endpoints[i+1:]...)
+			break
+		}
+	}
+	kept := c.perms[:0:0]
+	for _, p := range c.perms {
+		if !(p.class == 105 && p.majorID == e.id) {
+			kept = append(kept, p)
+		}
+	}
+	c.perms = kept
+	if e.typ == epDatabaseMirroring && e.state == 0 {
+		in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "The Database Mirroring endpoint has stopped listening for connections.")
+	}
+}
+
+func (r *runner) createLogin(st *createLoginStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c := in.cat
+	if c.login(st.Name) != nil {
+		panic(newErr(15025, "The server principal '%s' already exists.", st.Name))
+	}
+	now := in.now()
+	l := &login{name: st.Name, typ: "S", defaultDB: "master", created: now, modified: now}
+	if st.FromCert != "" {
+		cert := c.db("master").cert(st.FromCert)
+		if cert == nil {
+			panic(newErr(15151, txtCannotFind, "certificate", st.FromCert))
+		}
+		l.typ, l.sid = "C", cert.sid
+	} else {
+		l.checkPolicy = st.CheckPolicy == nil || *st.CheckPolicy
+		l.checkExpiry = st.CheckExpiry != nil && *st.CheckExpiry
+		if l.checkExpiry && !l.checkPolicy {
+			panic(newErr(15122, "The CHECK_EXPIRATION option cannot be used when CHECK_POLICY is OFF."))
+		}
+		if l.checkPolicy {
+			checkPolicy(*st.Password, st.Name)
+		}
+		l.pwdHash = passwordHash(*st.Password)
+		l.sid = randomBytes(16)
+	}
+	if st.DefaultDB != "" {
+		d := c.db(st.DefaultDB)
+		if d == nil {
+			panic(newErr(15010, "The database '%s' does not exist. Supply a valid database name. To see available databases, use sys.databases.", st.DefaultDB))
+		}
+		l.defaultDB = d.name
+	}
+	l.id = c.nextLoginID
+	c.nextLoginID++
+	c.logins = append(c.logins, l)
+	if l.typ == "S" {
+		c.perms = append(c.perms, &serverPerm{class: 100, grantee: l.id, grantor: 1, typ: "COSQ", name: "CONNECT SQL", state: "G"})
+	}
+}
+
+func (r *runner) dropLogin(st *dropLoginStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c := in.cat
+	l := c.login(st.Name)
+	if l == nil || l.typ == "R" {
+		panic(newErr(15151, txtCannotFind, "login", st.Name))
+	}
+	if l.id == 1 || strings.HasPrefix(l.name, "##") {
+		panic(newErr(15247, txtNoPermission))
+	}
+	if strings.EqualFold(l.name, r.s.login) {
+		panic(newErr(15434, "Could not drop login '%s' as the user is currently logged in.", l.name))
+	}
+	for _, e := range c.endpoints {
+		if e.ownerID == l.id {
+			panic(newErr(15141, "The server principal owns one or more endpoints and cannot be dropped."))
+		}
+	}
+	for i, o := range c.logins {
+		if o == l {
+			c.logins = append(c.logins[:i:i], c.logins[i+1:]...)
+			break
+		}
+	}
+	kept := c.perms[:0:0]
+	for _, p := range c.perms {
+		if p.grantee != l.id {
+			kept = append(kept, p)
+		}
+	}
+	c.perms = kept
+}
+
+func (r *runner) createUser(st *createUserStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	d := r.currentDB()
+	if d.principal(st.Name) != nil {
+		panic(newErr(15023, "User, group, or role '%s' already exists in the current database.", st.Name))
+	}
+	u := &dbPrincipal{name: st.Name, typ: "S", created: in.now()}
+	switch {
+	case st.WithoutLogin:
+		u.sid = append([]byte{0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0x03, 0x00, 0x00, 0x00}, randomBytes(16)...)
+		u.noLogin = true
+	case st.FromCert != "":
+		cert := d.cert(st.FromCert)
+		if cert == nil {
+			panic(newErr(15151, txtCannotFind, "certificate", st.FromCert))
+		}
+		u.typ, u.sid = "C", cert.sid
+	default:
+		l := in.cat.login(st.Login)
+		if l == nil || l.typ == "R" {
+			panic(newErr(15007, "'%s' is not a valid login or you do not have permission.", st.Login))
+		}
+		if d.principalBySID(l.sid) != nil {
+			panic(newErr(15063, "The login already has an account under a different user name."))
+		}
+		u.sid = l.sid
+		if l.typ == "C" {
+			u.typ = "C"
+		}
+	}
+	u.id = d.nextUserID
+	d.nextUserID++
+	d.principals = append(d.principals, u)
+}
+
+func (r *runner) dropUser(st *dropUserStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	d := r.currentDB()
+	u := d.principal(st.Name)
+	if u == nil || u.typ == "R" {
+		if st.IfExists {
+			return
+		}
+		panic(newErr(15151, txtCannotFind, "user", st.Name))
+	}
+	if u.id < 5 {
+		panic(newErr(15150, "Cannot drop the user '%s'.", u.name))
+	}
+	for _, c := range d.certs {
+		if c.ownerID == u.id {
+			panic(newErr(15138, "The database principal owns a %s in the database, and cannot be dropped.", "certificate"))
+		}
+	}
+	for i, o := range d.principals {
+		if o == u {
+			d.principals = append(d.principals[:i:i], d.principals[i+1:]...)
+			break
+		}
+	}
+}
+
+func (r *runner) grant(st *grantStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c := in.cat
+	class, major := int32(100), int32(0)
+	switch st.Class {
+	case "ENDPOINT":
+		e := c.endpoint(st.Object)
+		if e == nil {
+			panic(newErr(15151, txtCannotFind, "endpoint", st.Object))
+		}
+		class, major = 105, e.id
+		switch st.Permission {
+		case "CONNECT", "ALTER", "CONTROL", "TAKE OWNERSHIP", "VIEW DEFINITION":
+		default:
+			panic(newErr(102, txtSyntax, st.Permission))
+		}
+	case "LOGIN":
+		l := c.login(st.Object)
+		if l == nil {
+			panic(newErr(15151, txtCannotFind, "login", st.Object))
+		}
+		class, major = 101, l.id
+	case "":
+		if st.Object != "" {
+			panic(newErr(15151, txtCannotFind, "object", st.Object))
+		}
+	default:
+		panic(newErr(102, txtSyntax, st.Class))
+	}
+	var grantees []*login
+	for _, g := range st.Grantees {
+		l := c.login(g)
+		if l == nil {
+			panic(newErr(15151, txtCannotFind, "login", g))
+		}
+		grantees = append(grantees, l)
+	}
+	grantor := int32(1)
+	if l := c.login(r.s.login); l != nil {
+		grantor = l.id
+	}
+	typ := permType(st.Permission)
+	for _, l := range grantees {
+		var existing *serverPerm
+		idx := -1
+		for i, p := range c.perms {
+			if p.class == class && p.majorID == major && p.grantee == l.id && p.name == st.Permission {
+				existing, idx = p, i
+			}
+		}
+		if st.Revoke {
+			if idx >= 0 {
+				c.perms = append(c.perms[:idx:idx], c.perms[idx+1:]...)
+			}
+			continue
+		}
+		if existing == nil {
+			c.perms = append(c.perms, &serverPerm{class: class, majorID: major, grantee: l.id, grantor: grantor, typ: typ, name: st.Permission, state: "G"})
+		}
+	}
+}
+
+func permType(name string) string {
+	switch name {
+	case "CONNECT":
+		return "CO"
+	case "ALTER":
+		return "AL"
+	case "CONTROL":
+		return "CL"
+	case "TAKE OWNERSHIP":
+		return "TO"
+	case "VIEW DEFINITION":
+		return "VW"
+	case "CONNECT SQL":
+		return "COSQ"
+	case "VIEW SERVER STATE":
+		return "VWSS"
+	case "VIEW ANY DATABASE":
+		return "VWDB"
+	}
+	if len(name) > 4 {
+		return name[:4]
+	}
+	return name
+}

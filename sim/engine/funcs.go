@@ -1,0 +1,636 @@
+package engine
+
+import (
+	"bytes"
+	"strings"
+	"time"
+)
+
+// isAggregate reports whether a function name is an aggregate.
+func isAggregate(name string) bool {
+	switch name {
+	case "COUNT", "COUNT_BIG", "MAX", "MIN", "SUM":
+		return true
+	}
+	return false
+}
+
+// call evaluates a built-in function.
+func (ev *evaluator) call(f *funcExpr) any {
+	if isAggregate(f.Name) {
+		return ev.aggregate(f)
+	}
+	args := func(min, max int) []any {
+		if len(f.Args) < min || len(f.Args) > max {
+			panic(newErr(174, "The %s function requires %d argument(s).", strings.ToLower(f.Name), min))
+		}
+		out := make([]any, len(f.Args))
+		for i, a := range f.Args {
+			out[i] = ev.eval(a)
+		}
+		return out
+	}
+	s := ev.s
+	in := s.inst
+	switch f.Name {
+	case "CERTENCODED":
+		a := args(1, 1)
+		if a[0] == nil {
+			return nil
+		}
+		id := toInt(a[0])
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		if d := in.cat.db(s.db); d != nil {
+			if c := d.certByID(int32(id)); c != nil {
+				return bytes.Clone(c.der)
+			}
+		}
+		return nil
+	case "CERT_ID":
+		a := args(1, 1)
+		if a[0] == nil {
+			return nil
+		}
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		if d := in.cat.db(s.db); d != nil {
+			if c := d.cert(toString(a[0])); c != nil {
+				return int64(c.id)
+			}
+		}
+		return nil
+	case "CERTPROPERTY":
+		a := args(2, 2)
+		if a[0] == nil || a[1] == nil {
+			return nil
+		}
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		d := in.cat.db(s.db)
+		if d == nil {
+			return nil
+		}
+		c := d.certByID(int32(toInt(a[0])))
+		if c == nil {
+			return nil
+		}
+		switch strings.ToUpper(toString(a[1])) {
+		case "SUBJECT":
+			return c.subject
+		case "ISSUER_NAME":
+			return c.issuer
+		case "CERT_SERIAL_NUMBER":
+			return c.serial
+		case "EXPIRY_DATE":
+			return c.cert.NotAfter.UTC()
+		case "START_DATE":
+			return c.cert.NotBefore.UTC()
+		case "SID":
+			return bytes.Clone(c.sid)
+		case "STRING_SID":
+			return stringSID(c.sid)
+		}
+		return nil
+	case "SUSER_SNAME", "SUSER_NAME":
+		a := args(0, 1)
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		if len(a) == 0 {
+			return s.login
+		}
+		var l *login
+		switch x := a[0].(type) {
+		case []byte:
+			l = in.cat.loginBySID(x)
+		case nil:
+			return nil
+		default:
+			l = in.cat.loginByID(int32(toInt(x)))
+		}
+		if l == nil {
+			return nil
+		}
+		return l.name
+	case "SUSER_ID", "SUSER_SID":
+		a := args(0, 1)
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		name := s.login
+		if len(a) == 1 {
+			if a[0] == nil {
+				return nil
+			}
+			name = toString(a[0])
+		}
+		l := in.cat.login(name)
+		if l == nil {
+			return nil
+		}
+		if f.Name == "SUSER_SID" {
+			return bytes.Clone(l.sid)
+		}
+		return int64(l.id)
+	case "SYSTEM_USER", "ORIGINAL_LOGIN":
+		return s.login
+	case "USER", "CURRENT_USER", "SESSION_USER", "USER_NAME":
+		a := args(0, 1)
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		d := in.cat.db(s.db)
+		if d == nil {
+			return nil
+		}
+		if len(a) == 1 {
+			if a[0] == nil {
+				return nil
+			}
+			if p := d.principalByID(int32(toInt(a[0]))); p != nil {
+				return p.name
+			}
+			return nil
+		}
+		return s.userLocked(d).name
+	case "USER_ID", "DATABASE_PRINCIPAL_ID":
+		a := args(0, 1)
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		d := in.cat.db(s.db)
+		if d == nil {
+			return nil
+		}
+		if len(a) == 1 {
+			if a[0] == nil {
+				return nil
+			}
+			if p := d.principal(toString(a[0])); p != nil {
+				return int64(p.id)
+			}
+			return nil
+		}
+		return int64(s.userLocked(d).id)
+	case "IS_SRVROLEMEMBER":
+		a := args(1, 2)
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		name := s.login
+		if len(a) == 2 {
+			name = toString(a[1])
+		}
+		l := in.cat.login(name)
+		role := strings.ToLower(toString(a[0]))
+		if in.cat.login(role) == nil || in.cat.login(role).typ != "R" {
+			return nil
+		}
+		if l == nil {
+			return nil
+		}
+		if role == "public" || (role == "sysadmin" && l.sysadmin) || l.sysadmin {
+			return int64(1)
+		}
+		return int64(0)
+	case "IS_MEMBER", "HAS_PERMS_BY_NAME":
+		args(1, 5)
+		if s.isSysadmin() {
+			return int64(1)
+		}
+		return int64(0)
+	case "SERVERPROPERTY":
+		a := args(1, 1)
+		return in.serverProperty(toString(a[0]))
+	case "DB_NAME":
+		a := args(0, 1)
+		if len(a) == 0 {
+			return s.db
+		}
+		if a[0] == nil {
+			return nil
+		}
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		if d := in.cat.dbByID(int32(toInt(a[0]))); d != nil {
+			return d.name
+		}
+		return nil
+	case "DB_ID":
+		a := args(0, 1)
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		name := s.db
+		if len(a) == 1 {
+			if a[0] == nil {
+				return nil
+			}
+			name = toString(a[0])
+		}
+		if d := in.cat.db(name); d != nil {
+			return int64(d.id)
+		}
+		return nil
+	case "GETUTCDATE", "SYSUTCDATETIME":
+		args(0, 0)
+		return in.now()
+	case "GETDATE", "SYSDATETIME", "CURRENT_TIMESTAMP":
+		args(0, 0)
+		return in.now() // the simulated server's clock runs on UTC
+	case "ISNULL":
+		a := args(2, 2)
+		if a[0] == nil {
+			return a[1]
+		}
+		return a[0]
+	case "COALESCE":
+		a := args(1, 64)
+		for _, v := range a {
+			if v != nil {
+				return v
+			}
+		}
+		return nil
+	case "NULLIF":
+		a := args(2, 2)
+		if a[0] != nil && a[1] != nil && compare(a[0], a[1]) == 0 {
+			return nil
+		}
+		return a[0]
+	case "LEN":
+		a := args(1, 1)
+		if a[0] == nil {
+			return nil
+		}
+		return int64(len([]rune(strings.TrimRight(toString(a[0]), " "))))
+	case "DATALENGTH":
+		a := args(1, 1)
+		switch x := a[0].(type) {
+		case nil:
+			return nil
+		case []byte:
+			return int64(len(x))
+		case string:
+			return int64(len([]rune(x)) * 2)
+		case int64:
+			return int64(4)
+		}
+		return int64(8)
+	case "UPPER", "LOWER", "LTRIM", "RTRIM", "TRIM":
+		a := args(1, 1)
+		if a[0] == nil {
+			return nil
+		}
+		v := toString(a[0])
+		switch f.Name {
+		case "UPPER":
+			return strings.ToUpper(v)
+		case "LOWER":
+			return strings.ToLower(v)
+		case "LTRIM":
+			return strings.TrimLeft(v, " ")
+		case "RTRIM":
+			return strings.TrimRight(v, " ")
+		}
+		return strings.Trim(v, " ")
+	case "SUBSTRING":
+		a := args(3, 3)
+		if a[0] == nil || a[1] == nil || a[2] == nil {
+			return nil
+		}
+		return substring(a[0], toInt(a[1]), toInt(a[2]))
+	case "LEFT", "RIGHT":
+		a := args(2, 2)
+		if a[0] == nil || a[1] == nil {
+			return nil
+		}
+		r := []rune(toString(a[0]))
+		n := int(toInt(a[1]))
+		if n < 0 {
+			panic(newErr(536, "Invalid length parameter passed to the %s function.", strings.ToLower(f.Name)))
+		}
+		if n > len(r) {
+			n = len(r)
+		}
+		if f.Name == "LEFT" {
+			return string(r[:n])
+		}
+		return string(r[len(r)-n:])
+	case "REPLACE":
+		a := args(3, 3)
+		if a[0] == nil || a[1] == nil || a[2] == nil {
+			return nil
+		}
+		return replaceCI(toString(a[0]), toString(a[1]), toString(a[2]))
+	case "CHARINDEX":
+		a := args(2, 3)
+		if a[0] == nil || a[1] == nil {
+			return nil
+		}
+		return int64(strings.Index(strings.ToUpper(toString(a[1])), strings.ToUpper(toString(a[0]))) + 1)
+	case "CONCAT":
+		a := args(2, 254)
+		var b strings.Builder
+		for _, v := range a {
+			b.WriteString(toString(v))
+		}
+		return b.String()
+	case "QUOTENAME":
+		a := args(1, 2)
+		if a[0] == nil {
+			return nil
+		}
+		q := "["
+		if len(a) == 2 && a[1] != nil {
+			q = toString(a[1])
+		}
+		v := toString(a[0])
+		switch q {
+		case "'":
+			return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		case "\"":
+			return "\"" + strings.ReplaceAll(v, "\"", "\"\"") + "\""
+		}
+		return "[" + strings.ReplaceAll(v, "]", "]]") + "]"
+	case "DATEADD":
+		a := args(3, 3)
+		if a[1] == nil || a[2] == nil {
+			return nil
+		}
+		t := convertTo(a[2], sqlType{T: DateTime}).(time.Time)
+		return dateAdd(toString(a[0]), toInt(a[1]), t)
+	case "DATEDIFF":
+		a := args(3, 3)
+		if a[1] == nil || a[2] == nil {
+			return nil
+		}
+		t1 := convertTo(a[1], sqlType{T: DateTime}).(time.Time)
+		t2 := convertTo(a[2], sqlType{T: DateTime}).(time.Time)
+		return dateDiff(toString(a[0]), t1, t2)
+	case "NEWID":
+		b := randomBytes(16)
+		return strings.ToUpper(formatGUID(b))
+	case "OBJECT_ID":
+		args(1, 2)
+		return nil
+	case "ERROR_NUMBER":
+		return int64(s.lastError)
+	}
+	panic(&sqlError{msg: errf(195, 0, "'%s' is not a recognized built-in function name.", strings.ToLower(f.Name)), abortBatch: true})
+}
+
+// aggregate evaluates COUNT/MAX/MIN/SUM over the current group.
+func (ev *evaluator) aggregate(f *funcExpr) any {
+	if ev.group == nil {
+		panic(newErr(147, "An aggregate may not appear in the WHERE clause unless it is in a subquery contained in a HAVING clause or a select list, and the column being aggregated is an outer reference."))
+	}
+	var n int64
+	var best any
+	for _, row := range ev.group {
+		sub := &evaluator{s: ev.s, env: &env{cols: ev.env.cols, row: row, parent: ev.env.parent}}
+		if f.Star {
+			n++
+			continue
+		}
+		if len(f.Args) != 1 {
+			panic(newErr(174, "The %s function requires 1 argument(s).", strings.ToLower(f.Name)))
+		}
+		v := sub.eval(f.Args[0])
+		if v == nil {
+			continue
+		}
+		n++
+		switch f.Name {
+		case "MAX":
+			if best == nil || compare(v, best) > 0 {
+				best = v
+			}
+		case "MIN":
+			if best == nil || compare(v, best) < 0 {
+				best = v
+			}
+		case "SUM":
+			if best == nil {
+				best = int64(0)
+			}
+			best = toInt(best) + toInt(v)
+		}
+	}
+	if f.Name == "COUNT" || f.Name == "COUNT_BIG" {
+		return n
+	}
+	return best
+}
+
+func substring(v any, start, length int64) any {
+	if length < 0 {
+		panic(newErr(537, "Invalid length parameter passed to the LEFT or SUBSTRING function."))
+	}
+	if b, ok := v.([]byte); ok {
+		lo, hi := clampRange(start, length, int64(len(b)))
+		return bytes.Clone(b[lo:hi])
+	}
+	r := []rune(toString(v))
+	lo, hi := clampRange(start, length, int64(len(r)))
+	return string(r[lo:hi])
+}
+
+func clampRange(start, length, n int64) (int64, int64) {
+	lo := start - 1
+	hi := lo + length
+	if lo < 0 {
+		lo = 0
+	}
+	if hi > n {
+		hi = n
+	}
+	if lo > n {
+		lo = n
+	}
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi
+}
+
+func replaceCI(s, old, repl string) string {
+	if old == "" {
+		return s
+	}
+	var b strings.Builder
+	us, uo := strings.ToUpper(s), strings.ToUpper(old)
+	for {
+		i := strings.Index(us, uo)
+		if i < 0 || len(us) != len(s) {
+			if i >= 0 {
+				return strings.ReplaceAll(s, old, repl)
+			}
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(repl)
+		s, us = s[i+len(old):], us[i+len(uo):]
+	}
+}
+
+func dateAdd(part string, n int64, t time.Time) any {
+	switch strings.ToLower(part) {
+	case "year", "yy", "yyyy":
+		return t.AddDate(int(n), 0, 0)
+	case "month", "mm", "m":
+		return t.AddDate(0, int(n), 0)
+	case "day", "dd", "d", "dayofyear", "dy", "y":
+		return t.AddDate(0, 0, int(n))
+	case "week", "wk", "ww":
+		return t.AddDate(0, 0, int(n)*7)
+	case "hour", "hh":
+		return t.Add(time.Duration(n) * time.Hour)
+	case "minute", "mi", "n":
+		return t.Add(time.Duration(n) * time.Minute)
+	case "second", "ss", "s":
+		return t.Add(time.Duration(n) * time.Second)
+	case "millisecond", "ms":
+		return t.Add(time.Duration(n) * time.Millisecond)
+	}
+	panic(newErr(155, "'%s' is not a recognized dateadd option.", part))
+}
+
+// dateDiff counts boundaries crossed, as DATEDIFF does.
+func dateDiff(part string, a, b time.Time) any {
+	a, b = a.UTC(), b.UTC()
+	switch strings.ToLower(part) {
+	case "year", "yy", "yyyy":
+		return int64(b.Year() - a.Year())
+	case "month", "mm", "m":
+		return int64((b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month()))
+	case "day", "dd", "d", "dayofyear", "dy", "y":
+		da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+		db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+		return int64(db.Sub(da) / (24 * time.Hour))
+	case "hour", "hh":
+		return int64(b.Truncate(time.Hour).Sub(a.Truncate(time.Hour)) / time.Hour)
+	case "minute", "mi", "n":
+		return int64(b.Truncate(time.Minute).Sub(a.Truncate(time.Minute)) / time.Minute)
+	case "second", "ss", "s":
+		return int64(b.Truncate(time.Second).Sub(a.Truncate(time.Second)) / time.Second)
+	}
+	panic(newErr(155, "'%s' is not a recognized datediff option.", part))
+}
+
+// sysVar evaluates an @@ function.
+func (ev *evaluator) sysVar(name string) any {
+	s := ev.s
+	switch name {
+	case "@@SERVERNAME":
+		return s.inst.opts.Name
+	case "@@SERVICENAME":
+		return "MSSQLSERVER"
+	case "@@VERSION":
+		return s.inst.version()
+	case "@@SPID":
+		return int64(s.spid)
+	case "@@ROWCOUNT":
+		return s.rowcount
+	case "@@ERROR":
+		return int64(s.lastError)
+	case "@@TRANCOUNT":
+		return int64(s.tranCount)
+	case "@@LANGUAGE":
+		return "us_english"
+	case "@@DATEFIRST":
+		return int64(7)
+	case "@@MAX_PRECISION":
+		return int64(38)
+	case "@@TEXTSIZE":
+		return int64(2147483647)
+	case "@@LOCK_TIMEOUT":
+		return int64(-1)
+	case "@@NESTLEVEL":
+		return int64(s.depth)
+	case "@@IDENTITY":
+		return nil
+	case "@@OPTIONS":
+		return int64(5496)
+	case "@@MICROSOFTVERSION":
+		return int64(0x10000000) | int64(4135)
+	}
+	panic(newErr(137, txtMustDeclare, name))
+}
+
+func (in *instance) version() string {
+	major := strings.SplitN(in.opts.ProductVersion, ".", 2)[0]
+	return "Microsoft SQL Server " + productYear(major) + " - " + in.opts.ProductVersion + " (X64) \n" +
+		"\tmirrorcert simulated instance \n" +
+		"\tCopyright (C) " + productYear(major) + " Microsoft Corporation\n" +
+		"\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)\n"
+}
+
+// serverProperty answers SERVERPROPERTY; unknown properties are NULL.
+func (in *instance) serverProperty(p string) any {
+	switch strings.ToLower(p) {
+	case "productversion":
+		return in.opts.ProductVersion
+	case "productmajorversion":
+		return strings.SplitN(in.opts.ProductVersion, ".", 2)[0]
+	case "productminorversion":
+		parts := strings.Split(in.opts.ProductVersion, ".")
+		if len(parts) > 1 {
+			return parts[1]
+		}
+		return "0"
+	case "productbuild":
+		parts := strings.Split(in.opts.ProductVersion, ".")
+		if len(parts) > 2 {
+			return parts[2]
+		}
+		return "0"
+	case "productlevel":
+		return "RTM"
+	case "servername", "machinename", "computernamephysicalnetbios":
+		return in.opts.Name
+	case "instancename":
+		return nil
+	case "edition":
+		return in.opts.Edition
+	case "engineedition":
+		if strings.Contains(strings.ToLower(in.opts.Edition), "express") {
+			return int64(4)
+		}
+		if strings.Contains(strings.ToLower(in.opts.Edition), "enterprise") || strings.Contains(strings.ToLower(in.opts.Edition), "developer") {
+			return int64(3)
+		}
+		return int64(2)
+	case "collation":
+		return "SQL_Latin1_General_CP1_CI_AS"
+	case "isclustered", "ishadrenabled", "isintegratedsecurityonly", "issingleuser":
+		return int64(0)
+	case "processid":
+		return int64(4242)
+	}
+	return nil
+}
+
+// userLocked is the session's database user in d: dbo for sysadmins, the
+// user mapped to the login, else guest. mu must be held.
+func (s *session) userLocked(d *database) *dbPrincipal {
+	l := s.inst.cat.login(s.login)
+	if l != nil && l.sysadmin {
+		return d.principalByID(1)
+	}
+	if l != nil {
+		if u := d.principalBySID(l.sid); u != nil {
+			return u
+		}
+	}
+	return d.principalByID(2)
+}
+
+func formatGUID(b []byte) string {
+	const hexd = "0123456789abcdef"
+	var sb strings.Builder
+	for i, v := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(hexd[v>>4])
+		sb.WriteByte(hexd[v&15])
+	}
+	return sb.String()
+}

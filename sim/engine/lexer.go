@@ -1,0 +1,294 @@
+package engine
+
+import (
+	"encoding/hex"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tokKind classifies a lexical token.
+type tokKind int
+
+const (
+	tkEOF      tokKind = iota
+	tkIdent            // plain identifier or keyword
+	tkQIdent           // [bracketed] or "double-quoted" identifier
+	tkString           // '...' or N'...'
+	tkNumber           // 123, 1.5
+	tkBinary           // 0x0A1B
+	tkVar              // @name
+	tkSysVar           // @@name
+	tkOp               // punctuation and operators
+)
+
+// token is one lexical unit of a batch. Text is the decoded value (brackets,
+// quotes and '' escapes removed); Raw is the source text, used in syntax
+// error messages the way SQL Server quotes the offending token.
+type token struct {
+	Kind tokKind
+	Text string
+	Raw  string
+	Bin  []byte
+	Line int
+	Pos  int
+}
+
+// is reports whether t is the keyword kw (case-insensitive; plain identifiers only).
+func (t token) is(kw string) bool {
+	return t.Kind == tkIdent && strings.EqualFold(t.Text, kw)
+}
+
+// isOp reports whether t is the operator op.
+func (t token) isOp(op string) bool { return t.Kind == tkOp && t.Text == op }
+
+// lexError is a batch-level lexical error (unclosed quote or comment).
+type lexError struct{ msg Message }
+
+// lex splits a batch into tokens. Comments (-- and nested /* */) are dropped.
+// GO is not T-SQL (it is a client-side separator) and is lexed as an ordinary
+// identifier, so a batch containing it fails to parse as on a real server.
+func lex(src string) ([]token, *lexError) {
+	var toks []token
+	line := 1
+	i := 0
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == '\n':
+			line++
+			i++
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			i++
+		case c == '-' && i+1 < len(src) && src[i+1] == '-':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			depth := 0
+			startLine := line
+			for {
+				if i >= len(src) {
+					return nil, &lexError{errf(113, startLine, "Missing end comment mark '*/'.")}
+				}
+				if src[i] == '/' && i+1 < len(src) && src[i+1] == '*' {
+					depth++
+					i += 2
+					continue
+				}
+				if src[i] == '*' && i+1 < len(src) && src[i+1] == '/' {
+					depth--
+					i += 2
+					if depth == 0 {
+						break
+					}
+					continue
+				}
+				if src[i] == '\n' {
+					line++
+				}
+				i++
+			}
+		case c == '\'' || ((c == 'N' || c == 'n') && i+1 < len(src) && src[i+1] == '\''):
+			start := i
+			startLine := line
+			if c != '\'' {
+				i++
+			}
+			i++
+			var b strings.Builder
+			closed := false
+			for i < len(src) {
+				if src[i] == '\'' {
+					if i+1 < len(src) && src[i+1] == '\'' {
+						b.WriteByte('\'')
+						i += 2
+						continue
+					}
+					i++
+					closed = true
+					break
+				}
+				if src[i] == '\n' {
+					line++
+				}
+				b.WriteByte(src[i])
+				i++
+			}
+			if !closed {
+				return nil, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
+			}
+			toks = append(toks, token{Kind: tkString, Text: b.String(), Raw: src[start:i], Line: startLine, Pos: start})
+		case c == '[':
+			start := i
+			startLine := line
+			i++
+			var b strings.Builder
+			closed := false
+			for i < len(src) {
+				if src[i] == ']' {
+					if i+1 < len(src) && src[i+1] == ']' {
+						b.WriteByte(']')
+						i += 2
+						continue
+					}
+					i++
+					closed = true
+					break
+				}
+				if src[i] == '\n' {
+					line++
+				}
+				b.WriteByte(src[i])
+				i++
+			}
+			if !closed {
+				return nil, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
+			}
+			toks = append(toks, token{Kind: tkQIdent, Text: b.String(), Raw: src[start:i], Line: startLine, Pos: start})
+		case c == '"':
+			start := i
+			startLine := line
+			i++
+			var b strings.Builder
+			closed := false
+			for i < len(src) {
+				if src[i] == '"' {
+					if i+1 < len(src) && src[i+1] == '"' {
+						b.WriteByte('"')
+						i += 2
+						continue
+					}
+					i++
+					closed = true
+					break
+				}
+				if src[i] == '\n' {
+					line++
+				}
+				b.WriteByte(src[i])
+				i++
+			}
+			if !closed {
+				return nil, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
+			}
+			toks = append(toks, token{Kind: tkQIdent, Text: b.String(), Raw: src[start:i], Line: startLine, Pos: start})
+		case c == '0' && i+1 < len(src) && (src[i+1] == 'x' || src[i+1] == 'X'):
+			start := i
+			i += 2
+			for i < len(src) && isHex(src[i]) {
+				i++
+			}
+			digits := src[start+2 : i]
+			if len(digits)%2 == 1 {
+				digits = "0" + digits // SQL Server pads an odd-length literal on the left
+			}
+			b, _ := hex.DecodeString(digits)
+			if b == nil {
+				b = []byte{}
+			}
+			toks = append(toks, token{Kind: tkBinary, Text: src[start:i], Raw: src[start:i], Bin: b, Line: line, Pos: start})
+		case c >= '0' && c <= '9' || (c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9'):
+			start := i
+			for i < len(src) && (src[i] >= '0' && src[i] <= '9' || src[i] == '.') {
+				i++
+			}
+			if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
+				j := i + 1
+				if j < len(src) && (src[j] == '+' || src[j] == '-') {
+					j++
+				}
+				if j < len(src) && src[j] >= '0' && src[j] <= '9' {
+					i = j
+					for i < len(src) && src[i] >= '0' && src[i] <= '9' {
+						i++
+					}
+				}
+			}
+			toks = append(toks, token{Kind: tkNumber, Text: src[start:i], Raw: src[start:i], Line: line, Pos: start})
+		case c == '@':
+			start := i
+			kind := tkVar
+			i++
+			if i < len(src) && src[i] == '@' {
+				kind = tkSysVar
+				i++
+			}
+			for i < len(src) {
+				r, n := utf8.DecodeRuneInString(src[i:])
+				if !isIdentRune(r) {
+					break
+				}
+				i += n
+			}
+			toks = append(toks, token{Kind: kind, Text: src[start:i], Raw: src[start:i], Line: line, Pos: start})
+		default:
+			r, n := utf8.DecodeRuneInString(src[i:])
+			if isIdentStart(r) {
+				start := i
+				i += n
+				for i < len(src) {
+					r, n := utf8.DecodeRuneInString(src[i:])
+					if !isIdentRune(r) {
+						break
+					}
+					i += n
+				}
+				toks = append(toks, token{Kind: tkIdent, Text: src[start:i], Raw: src[start:i], Line: line, Pos: start})
+				continue
+			}
+			start := i
+			op := string(c)
+			if i+1 < len(src) {
+				two := src[i : i+2]
+				switch two {
+				case "<>", "!=", "<=", ">=", "!<", "!>", "::":
+					op = two
+				}
+			}
+			if len(op) == 1 && c >= utf8.RuneSelf {
+				op = string(r)
+				i += n
+			} else {
+				i += len(op)
+			}
+			toks = append(toks, token{Kind: tkOp, Text: op, Raw: src[start:i], Line: line, Pos: start})
+		}
+	}
+	toks = append(toks, token{Kind: tkEOF, Line: line, Pos: len(src)})
+	return toks, nil
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func isIdentStart(r rune) bool {
+	return r == '_' || r == '#' || unicode.IsLetter(r)
+}
+
+func isIdentRune(r rune) bool {
+	return r == '_' || r == '#' || r == '$' || r == '@' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isReserved reports whether t is a reserved keyword (never for [quoted]
+// names). A reserved word in the wrong place yields error 156 instead of 102,
+// as on SQL Server. A switch rather than a map keeps the table immutable.
+func isReserved(t token) bool {
+	if t.Kind != tkIdent {
+		return false
+	}
+	switch strings.ToUpper(t.Text) {
+	case "ADD", "ALL", "ALTER", "AND", "ANY", "AS", "ASC", "AUTHORIZATION", "BACKUP", "BEGIN",
+		"BETWEEN", "BY", "CASE", "CHECK", "COMMIT", "CONVERT", "CREATE", "CROSS",
+		"CURRENT_TIMESTAMP", "CURRENT_USER", "DATABASE", "DECLARE", "DEFAULT", "DELETE", "DENY",
+		"DESC", "DISTINCT", "DROP", "ELSE", "END", "EXEC", "EXECUTE", "EXISTS", "FILE", "FOR",
+		"FROM", "FULL", "GRANT", "GROUP", "HAVING", "IF", "IN", "INNER", "INSERT", "INTO", "IS",
+		"JOIN", "KEY", "LEFT", "LIKE", "NOT", "NULL", "OF", "OFF", "ON", "OR", "ORDER", "OUTER",
+		"PRINT", "PROC", "PROCEDURE", "REVOKE", "RIGHT", "ROLLBACK", "SELECT", "SESSION_USER",
+		"SET", "SYSTEM_USER", "TABLE", "THEN", "TO", "TOP", "TRAN", "TRANSACTION", "UNION",
+		"UPDATE", "USE", "USER", "VALUES", "WHEN", "WHERE", "WHILE", "WITH":
+		return true
+	}
+	return false
+}
