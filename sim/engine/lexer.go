@@ -11,19 +11,19 @@ import (
 type tokKind int
 
 const (
-	tkEOF      tokKind = iota
-	tkIdent            // plain identifier or keyword
-	tkQIdent           // [bracketed] or "double-quoted" identifier
-	tkString           // '...' or N'...'
-	tkNumber           // 123, 1.5
-	tkBinary           // 0x0A1B
-	tkVar              // @name
-	tkSysVar           // @@name
-	tkOp               // punctuation and operators
+	tkEOF    tokKind = iota
+	tkIdent          // plain identifier or keyword
+	tkQIdent         // [bracketed] or "double-quoted" identifier
+	tkString         // '...' or N'...'
+	tkNumber         // 123, 1.5
+	tkBinary         // 0x0A1B
+	tkVar            // @name
+	tkSysVar         // @@name
+	tkOp             // punctuation and operators
 )
 
 // token is one lexical unit of a batch. Text is the decoded value (brackets,
-// quotes and '' escapes removed); Raw is the source text, used in syntax
+// quotes and ” escapes removed); Raw is the source text, used in syntax
 // error messages the way SQL Server quotes the offending token.
 type token struct {
 	Kind tokKind
