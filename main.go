@@ -34,6 +34,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	setupTUI(root)
 	root.AddCommand(
 		newVersionCmd(),
 		newStatusCmd(),

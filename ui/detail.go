@@ -57,7 +57,7 @@ func (m *Model) detailContent(it steps.Item, w int) string {
 		line(wrap.Render(st.Label.Render(label) + " " + text))
 	}
 	g, gs := st.glyph(it)
-	line(st.Title.Render(it.Host+" · "+it.Title) + "  " + gs.Render(g+" "+string(it.Status)))
+	line(st.Title.Render(it.Host+st.Glyphs.Sep+it.Title) + "  " + gs.Render(g+" "+string(it.Status)))
 	line(st.Subtle.Render(it.ID))
 	para("Status:", it.Detail)
 	para("Why:", it.Why)
@@ -94,7 +94,7 @@ func (m *Model) detailContent(it steps.Item, w int) string {
 	}
 	if r := m.running[it.Host]; r != nil && r.ref == it.Ref {
 		line("")
-		line(m.spin.View() + " Running on " + it.Host + "…")
+		line(m.spin.View() + " Running on " + it.Host + st.Glyphs.Ellipsis)
 	} else if o, ok := m.outcomes[it.Ref]; ok {
 		line("")
 		line(st.Section.Render("Result"))

@@ -75,7 +75,7 @@ func (m *Model) refresh() tea.Cmd {
 	}
 	wasBusy := m.busy()
 	m.refreshing[""] = true
-	cmds := []tea.Cmd{refreshAllCmd(m.opts.Backend), m.setNote("Refreshing every host…", false)}
+	cmds := []tea.Cmd{refreshAllCmd(m.opts.Backend), m.setNote("Refreshing every host"+m.styles.Glyphs.Ellipsis, false)}
 	if !wasBusy {
 		cmds = append(cmds, m.spin.Tick)
 	}
@@ -296,8 +296,8 @@ func (m *Model) syncKeys() {
 		k.Tab.SetHelp("tab", "checklist")
 		k.Up.SetEnabled(true)
 		k.Down.SetEnabled(true)
-		k.Up.SetHelp("↑/k", "scroll")
-		k.Down.SetHelp("↓/j", "scroll")
+		k.Up.SetHelp(m.styles.Glyphs.Up+"/k", "scroll")
+		k.Down.SetHelp(m.styles.Glyphs.Down+"/j", "scroll")
 		k.PageUp.SetEnabled(true)
 		k.PageDown.SetEnabled(true)
 		k.Back.SetEnabled(true)
@@ -307,8 +307,8 @@ func (m *Model) syncKeys() {
 		return
 	}
 	k.Tab.SetHelp("tab", "next host")
-	k.Up.SetHelp("↑/k", "up")
-	k.Down.SetHelp("↓/j", "down")
+	k.Up.SetHelp(m.styles.Glyphs.Up+"/k", "up")
+	k.Down.SetHelp(m.styles.Glyphs.Down+"/j", "down")
 	k.Up.SetEnabled(hasHosts)
 	k.Down.SetEnabled(hasHosts)
 	_, ok := m.selectedItem()

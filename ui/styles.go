@@ -12,7 +12,8 @@ import (
 type Glyphs struct {
 	Done, Pending, Blocked, Conflict, Failed, Unknown, Manual string
 	Connected, Disconnected, Connecting                       string
-	Cursor, Divider, Arrow, Ellipsis, Rule, Mask              string
+	Cursor, Divider, Arrow, Ellipsis, Rule, Mask, Sep         string
+	Up, Down                                                  string
 }
 
 // Styles holds every lipgloss style of the program; nothing else in ui
@@ -55,7 +56,7 @@ func DefaultStyles(noColor, ascii bool) Styles {
 		s.Glyphs = Glyphs{
 			Done: "[x]", Pending: "[ ]", Blocked: "[-]", Conflict: "[!]", Failed: "[X]", Unknown: "[?]", Manual: "[m]",
 			Connected: "+", Disconnected: "x", Connecting: "~",
-			Cursor: ">", Divider: "|", Arrow: "<-", Ellipsis: "...", Rule: "-", Mask: "********",
+			Cursor: ">", Divider: "|", Arrow: "<-", Ellipsis: "...", Rule: "-", Mask: "********", Sep: " - ", Up: "up", Down: "down",
 		}
 		s.Border = lipgloss.ASCIIBorder()
 		s.Spinner = spinner.Line
@@ -63,7 +64,7 @@ func DefaultStyles(noColor, ascii bool) Styles {
 		s.Glyphs = Glyphs{
 			Done: "✓", Pending: "•", Blocked: "◌", Conflict: "!", Failed: "✗", Unknown: "?", Manual: "✋",
 			Connected: "●", Disconnected: "✗", Connecting: "○",
-			Cursor: "›", Divider: "│", Arrow: "←", Ellipsis: "…", Rule: "─", Mask: "••••••••",
+			Cursor: "›", Divider: "│", Arrow: "←", Ellipsis: "…", Rule: "─", Mask: "••••••••", Sep: " · ", Up: "↑", Down: "↓",
 		}
 		s.Border = lipgloss.RoundedBorder()
 		s.Spinner = spinner.Dot

@@ -106,7 +106,7 @@ func (m Model) viewTitle() string {
 	if m.opts.Transfer != "" {
 		meta = append(meta, "transfer "+m.opts.Transfer)
 	}
-	left += st.Subtle.Render(" · " + strings.Join(meta, " · "))
+	left += st.Subtle.Render(st.Glyphs.Sep + strings.Join(meta, st.Glyphs.Sep))
 	done, total := m.counts("")
 	right := st.Subtle.Render(fmt.Sprintf("%d/%d done", done, total))
 	if m.snap.Checklist.Complete() {
@@ -186,7 +186,7 @@ func (m Model) viewTabs() string {
 	}
 	if len(tabs) == 0 {
 		if m.refreshing[""] {
-			return " " + m.spin.View() + " Connecting to every host…"
+			return " " + m.spin.View() + " Connecting to every host" + st.Glyphs.Ellipsis
 		}
 		return st.Subtle.Render(" No hosts")
 	}
@@ -216,16 +216,16 @@ func (m Model) viewHostInfo() string {
 	case !ok:
 		parts = append(parts, "not read yet")
 	case hi.Err != "":
-		return " " + st.Error.Render(strings.Join(parts, " · ")+" · "+hi.Err)
+		return " " + st.Error.Render(strings.Join(parts, st.Glyphs.Sep)+st.Glyphs.Sep+hi.Err)
 	case hi.Connected:
 		if hi.Version != "" {
 			parts = append(parts, "SQL Server "+hi.Version)
 		}
 		parts = append(parts, "connected")
 	default:
-		parts = append(parts, "connecting…")
+		parts = append(parts, "connecting"+st.Glyphs.Ellipsis)
 	}
-	return " " + st.Subtle.Render(strings.Join(parts, " · "))
+	return " " + st.Subtle.Render(strings.Join(parts, st.Glyphs.Sep))
 }
 
 // viewBody is the checklist and/or detail pane, or a dialog, exactly
@@ -237,7 +237,7 @@ func (m Model) viewBody() []string {
 		return padLines(strings.Split(placed, "\n"), h)
 	}
 	if len(m.snap.Checklist.Hosts) == 0 {
-		msg := "Reading every host…"
+		msg := "Reading every host" + m.styles.Glyphs.Ellipsis
 		if !m.refreshing[""] {
 			msg = "No checklist: press r to connect and read the hosts"
 		}
@@ -287,7 +287,7 @@ func (m Model) viewStatus() string {
 		return " " + s
 	}
 	if m.snap.Checklist.Complete() {
-		return " " + st.Complete.Render(CompleteText) + st.Subtle.Render(" · every host trusts every other host's certificate")
+		return " " + st.Complete.Render(CompleteText) + st.Subtle.Render(st.Glyphs.Sep+"every host trusts every other host's certificate")
 	}
 	if m.note != "" {
 		if m.noteErr {
