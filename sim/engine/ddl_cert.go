@@ -65,9 +65,9 @@ func (r *runner) createCert(st *createCertStmt) {
 		} else {
 			expiry = start.AddDate(1, 0, 0)
 		}
-		if !expiry.After(start) {
-			panic(newErr(15297, txtBadCertData))
-		}
+		// An EXPIRY_DATE before the start is accepted, as the documentation's
+		// own example (EXPIRY_DATE = '11/30/2013') shows: the certificate is
+		// simply expired, which is what a tool must then notice.
 		key, der, err := newSelfSigned(*st.Subject, start, expiry)
 		if err != nil {
 			panic(newErr(15297, txtBadCertData))
