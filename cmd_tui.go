@@ -99,7 +99,7 @@ func needTerminal() error {
 	if term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
 		return nil
 	}
-	return exitCode(2, errors.New("the interactive interface needs a terminal; " +
+	return exitCode(2, errors.New("the interactive interface needs a terminal; "+
 		"in scripts use `mirrorcert status --plan FILE` to read every host, or `mirrorcert apply --plan FILE --yes` to run the pending steps"))
 }
 

@@ -37,6 +37,7 @@ func newRootCmd() *cobra.Command {
 	setupTUI(root)
 	root.AddCommand(
 		newVersionCmd(),
+		newDemoCmd(),
 		newStatusCmd(),
 		newApplyCmd(),
 	)
