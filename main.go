@@ -37,9 +37,11 @@ func newRootCmd() *cobra.Command {
 	setupTUI(root)
 	root.AddCommand(
 		newVersionCmd(),
+		newSimCmd(),
 		newDemoCmd(),
 		newStatusCmd(),
 		newApplyCmd(),
+		newScriptCmd(),
 	)
 	return root
 }

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mirrorcert/mirrorcert/sim"
+)
+
+// simPasswordEnv lets scripts give the sa password without putting it in
+// the process arguments, where other users can read it.
+const simPasswordEnv = "MIRRORCERT_SIM_PASSWORD"
+
+func newSimCmd() *cobra.Command {
+	var (
+		basePort int
+		password string
+		latency  time.Duration
+		fault    string
+		dir      string
+		certFile string
+		keyFile  string
+		verbose  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "sim",
+		Short: "Serve simulated SQL Server instances HOST_A, HOST_B and HOST_W on 127.0.0.1 until interrupted",
+		Long: `sim serves three simulated SQL Server instances on loopback: HOST_A, HOST_B and HOST_W on
+ports P, P+1 and P+2 (P is --base-port, 14330 by default; 0 picks free ports). Any TDS client
+connects with login sa: sqlcmd, FreeTDS tsql, go-mssqldb, tedious, and mirrorcert itself. TLS
+works with a generated self-signed certificate (written to the sandbox directory) or --cert/--key,
+including TDS 8 strict. Each instance keeps its own master catalog in memory and its files
+(BACKUP CERTIFICATE, FROM FILE) under --dir/NAME.
+
+It prints one line per instance, "NAME 127.0.0.1,PORT", and the sa password when it generated
+one. The password can also come from ` + simPasswordEnv + ` (better than --password, which
+other users can see in the process list). Ctrl-C or SIGTERM stops it.
+
+--fault ` + sim.FaultSyntax,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("password") {
+				password = os.Getenv(simPasswordEnv)
+			}
+			generated := password == ""
+			if basePort < 0 || basePort > 65533 {
+				return exitCode(2, fmt.Errorf("--base-port %d: use 1..65533 (three consecutive ports), or 0 for free ports", basePort))
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			cfg := sim.Config{
+				BasePort: basePort,
+				Password: password,
+				Latency:  latency,
+				Faults:   fault,
+				Dir:      dir,
+				CertFile: certFile,
+				KeyFile:  keyFile,
+			}
+			if verbose {
+				cfg.Logf = func(format string, args ...any) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s "+format+"\n", append([]any{time.Now().Format("15:04:05.000")}, args...)...)
+				}
+			}
+			c, err := sim.Start(ctx, cfg)
+			if err != nil {
+				var pe *sim.PortInUseError
+				if errors.As(err, &pe) {
+					return exitCode(2, err)
+				}
+				return exitCode(2, fmt.Errorf("start the simulator: %w", err))
+			}
+			defer c.Close()
+			out := cmd.OutOrStdout()
+			for _, in := range c.Instances() {
+				fmt.Fprintf(out, "%s %s\n", in.Name, in.Addr)
+			}
+			if generated {
+				// A throwaway for a simulator the user just asked for; a
+				// password they chose is never echoed.
+				fmt.Fprintf(out, "sa password: %s\n", c.Password())
+			}
+			ca := filepath.Join(c.Dir(), "tls-cert.pem")
+			if err := os.WriteFile(ca, c.CACertPEM(), 0o644); err != nil {
+				return exitCode(2, fmt.Errorf("write the TLS certificate: %w", err))
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "TLS certificate to trust (encrypt=strict): %s\nServing until interrupted (Ctrl-C).\n", ca)
+			<-ctx.Done()
+			if err := c.Close(); err != nil && !errors.Is(err, context.Canceled) {
+				return exitCode(1, fmt.Errorf("stop the simulator: %w", err))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&basePort, "base-port", 14330, "port of HOST_A; HOST_B and HOST_W use the next two (0 = free ports)")
+	f.StringVar(&password, "password", "", "sa password (default: $"+simPasswordEnv+", else generated and printed)")
+	f.DurationVar(&latency, "latency", 0, "delay every response by this long, e.g. 200ms")
+	f.StringVar(&fault, "fault", "", "inject faults, e.g. HOST_B:drop-after=3 (syntax below and in sim/FAULTS.md)")
+	f.StringVar(&dir, "dir", "", "directory for the instances' files (default: a temporary one, removed on exit)")
+	f.StringVar(&certFile, "cert", "", "TLS certificate PEM file (with --key; default: generated self-signed)")
+	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
+	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
+	return cmd
+}
