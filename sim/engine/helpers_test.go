@@ -118,3 +118,12 @@ func outbound(t testing.TB, s Session, host string) {
       ENCRYPTION = REQUIRED ALGORITHM AES,
       ROLE = ALL );`)
 }
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}

@@ -38,8 +38,18 @@ func parseBatch(src string) (stmts []stmt, perr *Message) {
 		if p.peek().Kind == tkEOF {
 			return stmts, nil
 		}
+		// The first statement of a batch may call a procedure without EXEC.
+		if t := p.peek(); len(stmts) == 0 && t.Kind == tkIdent && !isReserved(t) && !startsStatement(t) && !isStatementWord(t) {
+			stmts = append(stmts, p.exec(at{Line: t.Line}))
+			continue
+		}
 		stmts = append(stmts, p.statement())
 	}
+}
+
+// isStatementWord reports words that begin statements without being reserved.
+func isStatementWord(t token) bool {
+	return t.is("THROW") || t.is("RAISERROR")
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -75,8 +85,11 @@ func (p *parser) failAt(t token) {
 		panic(&parseError{errf(156, t.Line, txtSyntaxKeyword, t.Raw)})
 	}
 	raw := t.Raw
-	if t.Kind == tkEOF {
+	switch t.Kind {
+	case tkEOF:
 		raw = ""
+	case tkString:
+		raw = t.Text // SQL Server names a string by its contents
 	}
 	panic(&parseError{errf(102, t.Line, txtSyntax, raw)})
 }
