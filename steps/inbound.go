@@ -190,7 +190,9 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 			Remedy: dropIt, Object: name,
 		})
 	}
-	if c.Owner != owner {
+	// An owner the state query could not resolve ("") is not evidence of a
+	// wrong one.
+	if c.Owner != "" && c.Owner != owner {
 		found = append(found, ConflictInfo{
 			What:   fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
 			Fix:    "Hand it to " + owner + ".",

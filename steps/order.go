@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"container/heap"
 	"strings"
 	"time"
 
@@ -20,12 +21,18 @@ func Order(p *plan.Plan) []Ref {
 // need is done), not manual, in dependency order across hosts. Items the
 // caller has marked Failed are left out until the next Build.
 func Runnable(c Checklist) []Ref {
+	status := map[Ref]Status{}
+	for _, h := range c.Hosts {
+		for _, it := range h.Items {
+			status[it.Ref] = it.Status
+		}
+	}
 	return topo(&c, func(it *Item) bool {
 		if it.Status != Pending || it.Manual {
 			return false
 		}
 		for _, n := range it.Needs {
-			if x := c.Item(n); x == nil || x.Status != Done {
+			if status[n] != Done {
 				return false
 			}
 		}
@@ -33,69 +40,83 @@ func Runnable(c Checklist) []Ref {
 	})
 }
 
-// topo lists the items accepted by keep in dependency order. The rank puts
-// outbound before inbound so that, for a whole plan, every host's own
-// certificate comes before anyone imports it; within a rank the checklist
-// order decides. A dependency cycle cannot come out of Build, but if one is
-// ever introduced the items on it are appended at the end rather than lost.
+// topo lists the items accepted by keep in dependency order (Kahn's
+// algorithm). Among the items that are ready, outbound ones go first, so
+// that for a whole plan every host's own certificate comes before anyone
+// imports it; within a rank the checklist order decides. A dependency cycle
+// cannot come out of Build, but if one is ever introduced the items on it
+// are appended in checklist order rather than lost.
 func topo(c *Checklist, keep func(*Item) bool) []Ref {
-	type node struct {
-		it   *Item
-		rank int
-		pos  int
-	}
-	var nodes []*node
-	index := map[Ref]*node{}
-	pos := 0
+	var items []*Item
+	index := map[Ref]int{}
 	for hi := range c.Hosts {
 		for ii := range c.Hosts[hi].Items {
-			it := &c.Hosts[hi].Items[ii]
-			rank := 1
-			if strings.HasPrefix(it.ID, "outbound/") {
-				rank = 0
-			}
-			n := &node{it: it, rank: rank, pos: pos}
-			pos++
-			nodes = append(nodes, n)
-			index[it.Ref] = n
+			index[c.Hosts[hi].Items[ii].Ref] = len(items)
+			items = append(items, &c.Hosts[hi].Items[ii])
 		}
 	}
-	placed := map[Ref]bool{}
+	waiting := make([]int, len(items))      // needs not yet placed
+	dependents := make([][]int, len(items)) // who needs item i
+	for i, it := range items {
+		for _, n := range it.Needs {
+			if j, ok := index[n]; ok {
+				waiting[i]++
+				dependents[j] = append(dependents[j], i)
+			}
+		}
+	}
+	key := func(i int) int {
+		// Rank first, checklist position second.
+		if strings.HasPrefix(items[i].ID, "outbound/") {
+			return i
+		}
+		return len(items) + i
+	}
+	ready := &intHeap{key: key}
+	for i := range items {
+		if waiting[i] == 0 {
+			heap.Push(ready, i)
+		}
+	}
+	placed := make([]bool, len(items))
 	var out []Ref
-	for len(placed) < len(nodes) {
-		var best *node
-		for _, n := range nodes {
-			if placed[n.it.Ref] {
-				continue
-			}
-			ready := true
-			for _, need := range n.it.Needs {
-				if _, ok := index[need]; ok && !placed[need] {
-					ready = false
-					break
-				}
-			}
-			if ready && (best == nil || n.rank < best.rank || (n.rank == best.rank && n.pos < best.pos)) {
-				best = n
+	emit := func(i int) {
+		placed[i] = true
+		if keep(items[i]) {
+			out = append(out, items[i].Ref)
+		}
+	}
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
+		emit(i)
+		for _, d := range dependents[i] {
+			if waiting[d]--; waiting[d] == 0 {
+				heap.Push(ready, d)
 			}
 		}
-		if best == nil {
-			for _, n := range nodes {
-				if !placed[n.it.Ref] {
-					placed[n.it.Ref] = true
-					if keep(n.it) {
-						out = append(out, n.it.Ref)
-					}
-				}
-			}
-			break
-		}
-		placed[best.it.Ref] = true
-		if keep(best.it) {
-			out = append(out, best.it.Ref)
+	}
+	for i := range items {
+		if !placed[i] {
+			emit(i)
 		}
 	}
 	return out
+}
+
+// intHeap is a min-heap of item indexes ordered by key.
+type intHeap struct {
+	v   []int
+	key func(int) int
+}
+
+func (h *intHeap) Len() int           { return len(h.v) }
+func (h *intHeap) Less(a, b int) bool { return h.key(h.v[a]) < h.key(h.v[b]) }
+func (h *intHeap) Swap(a, b int)      { h.v[a], h.v[b] = h.v[b], h.v[a] }
+func (h *intHeap) Push(x any)         { h.v = append(h.v, x.(int)) }
+func (h *intHeap) Pop() any {
+	x := h.v[len(h.v)-1]
+	h.v = h.v[:len(h.v)-1]
+	return x
 }
 
 // FilesToProbe returns the certificate files whose presence on host the

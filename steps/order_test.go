@@ -128,3 +128,20 @@ func TestRunnable(t *testing.T) {
 		t.Errorf("runnable when complete: %v", got)
 	}
 }
+
+// BenchmarkBuildNineReplicas measures a full Build and Runnable for the
+// largest plan (9 AG replicas, file mode), which the UI redoes on every refresh.
+func BenchmarkBuildNineReplicas(b *testing.B) {
+	p := docsPlan(plan.TransferFile)
+	p.Mode, p.Hosts = plan.ModeAG, nil
+	for _, n := range []string{"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"} {
+		p.Hosts = append(p.Hosts, plan.Host{Name: n, Role: plan.RoleReplica, EndpointRole: "ALL"})
+	}
+	s := map[string]*State{}
+	for _, h := range p.Hosts {
+		s[h.Name] = outboundDone(p, h.Name)
+	}
+	for b.Loop() {
+		Runnable(Build(p, s, testNow))
+	}
+}

@@ -185,7 +185,7 @@ func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role
 	if len(found) > 0 {
 		found[len(found)-1].Remedy = []tsql.Statement{tsql.AlterEndpointAuth(e.Name, cert)}
 	}
-	if !strings.EqualFold(e.State, "STARTED") {
+	if e.State != "" && !strings.EqualFold(e.State, "STARTED") {
 		found = append(found, ConflictInfo{
 			What:   fmt.Sprintf("endpoint %s is %s, so it accepts no connections", e.Name, e.State),
 			Fix:    "Start it.",
@@ -194,7 +194,7 @@ func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role
 	}
 	encDesc := strings.ToUpper(strings.TrimSpace(e.Encryption))
 	switch {
-	case !e.EncryptionEnabled || encDesc == "NONE" || encDesc == "":
+	case !e.EncryptionEnabled || encDesc == "NONE":
 		st, _ := tsql.AlterEndpointEncryption(e.Name, "AES")
 		found = append(found, ConflictInfo{
 			What:   fmt.Sprintf("endpoint %s does not require encryption, so peers that require it cannot connect", e.Name),
@@ -211,7 +211,7 @@ func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role
 	case strings.Contains(encDesc, "RC4"):
 		it.Warnings = append(it.Warnings, fmt.Sprintf("endpoint %s still allows RC4 (%s); drop it once no partner needs it", e.Name, e.Encryption))
 	}
-	if !canServe(e.Role, role) {
+	if e.Role != "" && !canServe(e.Role, role) {
 		st, _ := tsql.AlterEndpointRole(e.Name, role)
 		found = append(found, ConflictInfo{
 			What:   fmt.Sprintf("endpoint %s has role %s, but %s is a %s and needs %s", e.Name, e.Role, h.Name, h.Role, role),
@@ -222,7 +222,7 @@ func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role
 	if e.Name != ep.Name {
 		it.Warnings = append(it.Warnings, fmt.Sprintf("the existing endpoint is named %s, not %s; mirrorcert reuses it and grants CONNECT on it", e.Name, ep.Name))
 	}
-	if e.Port != ep.Port {
+	if e.Port != 0 && e.Port != ep.Port {
 		it.Warnings = append(it.Warnings, fmt.Sprintf("endpoint %s listens on port %d, not the planned %d; an instance has only one mirroring endpoint, "+
 			"so mirrorcert keeps it: use TCP://<%s address>:%d in SET PARTNER / SET WITNESS", e.Name, e.Port, ep.Port, h.Name, e.Port))
 	}
