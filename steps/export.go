@@ -92,7 +92,22 @@ func ExportHost(p *plan.Plan, host string, meta ExportMeta) (string, error) {
 			return "", err
 		}
 	}
+	e.verify(&w, *h)
 	return w.String(), nil
+}
+
+// verify ends HOST.sql with read-only queries that show the result, and the
+// endpoint URL the mirroring session will use.
+func (e *exporter) verify(w *scriptWriter, h plan.Host) {
+	w.blank()
+	w.line(tsql.Comment("==== Check the result (read-only) ===="))
+	for _, st := range []tsql.Statement{tsql.SelectEndpoint(), tsql.SelectCertificates(), tsql.SelectConnectGrants()} {
+		w.batch(st.Text)
+	}
+	if h.Address != "" {
+		w.line(tsql.Comment(fmt.Sprintf("Peers reach %s at TCP://%s:%d (SET PARTNER / SET WITNESS) once every host has run its script.",
+			h.Name, h.Address, e.p.Endpoint.Port)))
+	}
 }
 
 // ExportAll returns all.sql: :CONNECT blocks in an order that works, every

@@ -16,9 +16,9 @@ func docsPlan(transfer string) *plan.Plan {
 	return &plan.Plan{
 		Mode: plan.ModeMirroring,
 		Hosts: []plan.Host{
-			{Name: "HOST_A", Server: "host_a.corp.example,1433", Role: plan.RolePartner, EndpointRole: "ALL", Auth: auth},
-			{Name: "HOST_B", Server: "host_b.corp.example,1433", Role: plan.RolePartner, EndpointRole: "ALL", Auth: auth},
-			{Name: "HOST_W", Server: "host_w.corp.example,1433", Role: plan.RoleWitness, EndpointRole: "WITNESS", Auth: auth},
+			{Name: "HOST_A", Server: "host_a.corp.example,1433", Address: "host_a.corp.example", Role: plan.RolePartner, EndpointRole: "ALL", Auth: auth},
+			{Name: "HOST_B", Server: "host_b.corp.example,1433", Address: "host_b.corp.example", Role: plan.RolePartner, EndpointRole: "ALL", Auth: auth},
+			{Name: "HOST_W", Server: "host_w.corp.example,1433", Address: "host_w.corp.example", Role: plan.RoleWitness, EndpointRole: "WITNESS", Auth: auth},
 		},
 		Auth:        auth,
 		Endpoint:    plan.Endpoint{Name: "Endpoint_Mirroring", Port: 7024, Encryption: "AES"},
