@@ -135,7 +135,14 @@ func (ev *evaluator) funcType(f *funcExpr) Column {
 		return Column{Type: DateTime, Nullable: true}
 	case "ISNULL", "COALESCE", "NULLIF", "MAX", "MIN":
 		if len(f.Args) > 0 {
-			c := ev.inferType(f.Args[0])
+			first := f.Args[0]
+			for _, a := range f.Args {
+				if l, ok := a.(*litExpr); !ok || l.V != nil {
+					first = a // an untyped NULL literal takes the next argument's type
+					break
+				}
+			}
+			c := ev.inferType(first)
 			c.Name, c.Nullable = "", true
 			if f.Name == "ISNULL" && len(f.Args) > 1 {
 				c.Nullable = ev.inferType(f.Args[1]).Nullable
