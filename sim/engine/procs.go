@@ -129,12 +129,6 @@ func (r *runner) nested(sql string, vars map[string]*variable, done func(map[str
 	if vars == nil {
 		vars = map[string]*variable{}
 	}
-	s.vars = vars
-	s.depth++
-	defer func() {
-		s.depth--
-		s.vars = saved
-	}()
 	stmts, perr := parseBatch(sql)
 	if perr != nil {
 		r.emit(Output{Messages: []Message{*perr}})
@@ -143,11 +137,19 @@ func (r *runner) nested(sql string, vars map[string]*variable, done func(map[str
 	}
 	inner := &runner{s: s, pending: r.pending}
 	r.pending = nil
-	inner.runList(stmts)
+	func() {
+		s.vars = vars
+		s.depth++
+		defer func() {
+			s.depth--
+			s.vars = saved
+		}()
+		inner.runList(stmts)
+	}()
 	r.out = append(r.out, inner.out...)
 	r.pending = inner.pending
 	if done != nil {
-		done(vars)
+		done(vars) // OUTPUT parameters are copied back in the caller's scope
 	}
 }
 
