@@ -40,5 +40,5 @@ func (s *fakeSess) ExecBatch(sql string) []engine.Output {
 	return []engine.Output{{RowCount: 0}}
 }
 func (s *fakeSess) ExecRPC(stmt string, _ []engine.Param) []engine.Output { return s.ExecBatch(stmt) }
-func (s *fakeSess) Database() string                                     { return "master" }
-func (s *fakeSess) Reset()                                               {}
+func (s *fakeSess) Database() string                                      { return "master" }
+func (s *fakeSess) Reset()                                                {}

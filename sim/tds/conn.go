@@ -19,6 +19,7 @@ type conn struct {
 	spid       uint16
 	packetSize int
 	login7     string // login name
+	security   string // how the connection is protected, for the log
 	sess       engine.Session
 	database   string
 	tranID     uint64 // open transaction descriptor, 0 when none
@@ -48,6 +49,7 @@ func (c *conn) login() error {
 			return fmt.Errorf("TLS handshake (strict): %w", err)
 		}
 		c.rw = t
+		c.security = "TDS 8 strict, " + tls.VersionName(t.ConnectionState().Version)
 	}
 
 	m, err := readMessage(c.rw)
@@ -93,6 +95,12 @@ func (c *conn) login() error {
 		c.rw = t
 		loginOnly = enc == encryptOff
 		fullTLS = !loginOnly
+		c.security = "encrypted, " + tls.VersionName(t.ConnectionState().Version)
+		if loginOnly {
+			c.security = "login packet encrypted only, " + tls.VersionName(t.ConnectionState().Version)
+		}
+	} else if !strict {
+		c.security = "not encrypted"
 	}
 
 	m, err = readMessage(c.rw)

@@ -233,6 +233,7 @@ func (s *Server) handle(nc net.Conn) {
 		return
 	}
 	_ = nc.SetDeadline(time.Time{})
+	s.logf("%s: connection %d from %s: login %s (%s)", s.inst.Name(), id, nc.RemoteAddr(), c.login7, c.security)
 	if err := c.serve(); err != nil && !s.isClosed() {
 		s.logf("%s: connection %d: %v", s.inst.Name(), id, err)
 	}
