@@ -205,3 +205,24 @@ func TestScriptWarningsGoToStderr(t *testing.T) {
 		t.Errorf("want the expiry warning on stderr only; stderr %q", r.stderr)
 	}
 }
+
+// The README's fresh-machine commands are a promise: CI and newcomers run
+// them literally.
+func TestREADMECommands(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"go run . demo", "go test ./...", "## The TUI", "examples/sim.yaml"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("README.md does not contain %q", want)
+		}
+	}
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ci), "go test ./...") {
+		t.Errorf(".ci/run does not run the README's test command")
+	}
+}
