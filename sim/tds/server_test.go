@@ -305,30 +305,39 @@ func TestResetConnection(t *testing.T) {
 func TestAttentionCancelsDelayedRequest(t *testing.T) {
 	var mu sync.Mutex
 	slow := true
+	var conns []uint64 // connection of each SELECT 1
 	ts := startServer(t, func(r Request) Decision {
 		mu.Lock()
 		defer mu.Unlock()
+		if r.SQL == "SELECT 1" {
+			conns = append(conns, r.ConnID)
+		}
 		if slow && r.SQL == "SELECT 1" {
 			return Decision{Delay: 10 * time.Minute}
 		}
 		return Decision{}
 	})
 	db := ts.open(t, "encrypt=disable")
-	db.SetMaxOpenConns(1)
-	if err := db.Ping(); err != nil {
+	conn, err := db.Conn(context.Background()) // pinned: the same connection throughout
+	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer conn.Close()
+	// A cancel, not a deadline: go-mssqldb retires a connection whose
+	// query hit a deadline (it takes DeadlineExceeded for a network
+	// timeout), but keeps it after a cancel confirmed by DONE_ATTN.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	time.AfterFunc(200*time.Millisecond, cancel)
 	errc := make(chan error, 1)
 	go func() {
 		var one int
-		errc <- db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+		errc <- conn.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 	}()
 	select {
 	case err := <-errc:
-		if err == nil {
-			t.Fatal("cancelled query succeeded")
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled query: %v, want the context's error", err)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("cancelled query did not return")
@@ -337,17 +346,26 @@ func TestAttentionCancelsDelayedRequest(t *testing.T) {
 	slow = false
 	mu.Unlock()
 	var one int
-	if err := db.QueryRow("SELECT 1").Scan(&one); err != nil || one != 1 {
+	if err := conn.QueryRowContext(context.Background(), "SELECT 1").Scan(&one); err != nil || one != 1 {
 		t.Fatalf("connection unusable after cancel: %v", err)
 	}
 	ts.fake.mu.Lock()
-	defer ts.fake.mu.Unlock()
+	ran := 0
 	for _, b := range ts.fake.batches {
 		if b == "SELECT 1" {
-			return // the retry ran
+			ran++
 		}
 	}
-	t.Error("the query after the cancel never reached the engine")
+	ts.fake.mu.Unlock()
+	if ran != 1 {
+		t.Errorf("SELECT 1 reached the engine %d times, want 1 (the cancelled one must not run)", ran)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// The driver drained the cancel (DONE_ATTN) and kept the connection.
+	if len(conns) != 2 || conns[0] != conns[1] {
+		t.Errorf("SELECT 1 ran on connections %v, want the same one twice", conns)
+	}
 }
 
 func TestFaultDecisions(t *testing.T) {
