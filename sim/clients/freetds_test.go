@@ -42,6 +42,8 @@ SELECT * FROM sys.certificates;
 go
 SELECT CERTENCODED(CERT_ID('HOST_A_cert'))
 go
+EXEC xp_readerrorlog
+go
 `
 	docInboundB = `CREATE LOGIN HOST_A_login WITH PASSWORD = 'Str0ng!Login.Pw1';
 go
@@ -108,6 +110,7 @@ func TestFreeTDS(t *testing.T) {
 				"HOST_A_cert\t",
 				"HOST_A certificate for database mirroring",
 				"\tMK\t",
+				"The Database Mirroring endpoint is now listening for connections.",
 			} {
 				if !strings.Contains(out, want) {
 					t.Errorf("tsql output lacks %q:\n%s", want, out)
