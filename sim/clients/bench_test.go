@@ -1,8 +1,12 @@
 package clients
 
 import (
+	"database/sql"
+	"fmt"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/mirrorcert/mirrorcert/sim"
 )
@@ -34,6 +38,43 @@ func benchQuery(b *testing.B, latency time.Duration) {
 	for b.Loop() {
 		var name, role, state, auth, alg string
 		if err := db.QueryRow(catalogQuery).Scan(&name, &role, &state, &auth, &alg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNineReplicas reads the endpoint row from nine instances at once
+// (an availability group's maximum), one connection each, as the product
+// refreshes every host concurrently.
+func BenchmarkNineReplicas(b *testing.B) {
+	names := make([]string, 9)
+	for i := range names {
+		names[i] = fmt.Sprintf("REPLICA_%d", i+1)
+	}
+	c := startCluster(b, sim.Config{Names: names})
+	dbs := make([]*sql.DB, len(names))
+	for i, n := range names {
+		dbs[i] = c.open(b, n, "encrypt=true&trustservercertificate=true")
+		if err := dbs[i].Ping(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		var g errgroup.Group
+		for _, db := range dbs {
+			g.Go(func() error {
+				rows, err := db.Query(catalogQuery)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+				}
+				return rows.Err()
+			})
+		}
+		if err := g.Wait(); err != nil {
 			b.Fatal(err)
 		}
 	}
