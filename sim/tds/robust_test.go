@@ -208,3 +208,31 @@ func TestParseSampleRPC(t *testing.T) {
 		t.Fatalf("stmt %q params %+v err %v", stmt, params, err)
 	}
 }
+
+func TestSkipAllHeaders(t *testing.T) {
+	text := []byte{'S', 0, 'E', 0, 'L', 0, 'E', 0, 'C', 0, 'T', 0}
+	var withHdr tokens
+	withHdr.u32(22) // total
+	withHdr.u32(18) // transaction descriptor header
+	withHdr.u16(2)
+	withHdr.b = append(withHdr.b, make([]byte, 12)...)
+	withHdr.b = append(withHdr.b, text...)
+	bad := append([]byte{22, 0, 0, 0, 18, 0, 0, 0, 9, 0}, make([]byte, 12)...) // header type 9
+	cases := []struct {
+		name string
+		b    []byte
+		want int
+	}{
+		{"7.2+ with headers", withHdr.b, 22},
+		{"7.1 without headers", text, 0},
+		{"unknown header type", append(bad, text...), 0},
+		{"short", []byte{1, 0}, 0},
+	}
+	for _, c := range cases {
+		r := &reader{b: c.b}
+		skipAllHeaders(r)
+		if r.pos != c.want || r.err != nil {
+			t.Errorf("%s: pos %d err %v, want %d", c.name, r.pos, r.err, c.want)
+		}
+	}
+}

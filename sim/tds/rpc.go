@@ -66,19 +66,32 @@ func (r *reader) bvarchar() string { return decodeUCS2(r.take(int(r.u8()) * 2)) 
 func (r *reader) done() bool { return r.err != nil || r.pos >= len(r.b) }
 
 // skipAllHeaders skips the ALL_HEADERS block that TDS 7.2+ puts before a
-// batch, RPC or transaction-manager request. Its first field is the total
-// length, including itself.
+// batch, RPC or transaction-manager request: a total length (including
+// itself), then headers that each carry their own length and a type (1
+// query notifications, 2 transaction descriptor, 3 trace activity). A
+// block that does not add up is taken as absent, which is what an older
+// (7.1) client that sends none looks like; the request's own parsing then
+// decides whether it is well formed.
 func skipAllHeaders(r *reader) {
-	if len(r.b)-r.pos < 4 {
+	rest := r.b[r.pos:]
+	if len(rest) < 4 {
 		return
 	}
-	total := int(binary.LittleEndian.Uint32(r.b[r.pos:]))
-	if total < 4 || total > len(r.b)-r.pos {
-		r.err = malformed("ALL_HEADERS length %d out of range", total)
+	total := int(binary.LittleEndian.Uint32(rest))
+	if total < 4 || total > len(rest) {
 		return
 	}
-	// Within the block, each header is length-prefixed too; a total that
-	// does not add up is a malformed request.
+	for off := 4; off < total; {
+		if off+6 > total {
+			return
+		}
+		n := int(binary.LittleEndian.Uint32(rest[off:]))
+		typ := binary.LittleEndian.Uint16(rest[off+4:])
+		if n < 6 || off+n > total || typ < 1 || typ > 3 {
+			return
+		}
+		off += n
+	}
 	r.pos += total
 }
 
