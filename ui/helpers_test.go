@@ -70,24 +70,31 @@ func pressQuit(t *testing.T, m Model, keys ...string) (Model, bool) {
 func settle(t *testing.T, m Model, cmd tea.Cmd) (Model, bool) {
 	t.Helper()
 	quit := false
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
+	// Commands run concurrently, as in Bubble Tea; the model is settled when
+	// nothing has arrived for a quiet spell (the fake backend answers at once,
+	// so whatever is still out is a timer).
+	msgs := make(chan tea.Msg, 64)
+	out := 0
+	start := func(c tea.Cmd) {
+		if c != nil {
+			out++
+			go func() { msgs <- c() }()
 		}
-		ch := make(chan tea.Msg, 1)
-		go func() { ch <- c() }()
+	}
+	start(cmd)
+	for out > 0 {
 		var msg tea.Msg
 		select {
-		case msg = <-ch:
-		case <-time.After(100 * time.Millisecond):
-			continue
+		case msg = <-msgs:
+			out--
+		case <-time.After(60 * time.Millisecond):
+			return m, quit
 		}
 		switch msg := msg.(type) {
 		case tea.BatchMsg:
-			queue = append(queue, msg...)
+			for _, c := range msg {
+				start(c)
+			}
 			continue
 		case spinner.TickMsg, clearNoteMsg, nil:
 			continue
@@ -97,7 +104,7 @@ func settle(t *testing.T, m Model, cmd tea.Cmd) (Model, bool) {
 		}
 		var next tea.Cmd
 		m, next = send(m, msg)
-		queue = append(queue, next)
+		start(next)
 	}
 	return m, quit
 }

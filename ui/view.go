@@ -37,7 +37,7 @@ func (m Model) listWidth() int {
 	if !m.wide() {
 		return m.width
 	}
-	return min(60, m.width*2/5)
+	return min(64, max(40, m.width*9/20))
 }
 
 // detailSize is the viewport's size.

@@ -32,7 +32,7 @@ func (m Model) viewList(w, h int) []string {
 	for _, it := range hl.Items {
 		col = max(col, ansi.StringWidth(it.Title))
 	}
-	col = min(col+4+ansi.StringWidth(st.Glyphs.Cursor)+ansi.StringWidth(st.Glyphs.Done)+2, max(20, w*3/5))
+	col = min(col+4+ansi.StringWidth(st.Glyphs.Cursor)+ansi.StringWidth(st.Glyphs.Done)+2, max(20, w-14))
 	var lines []string
 	sel := 0
 	last := ""

@@ -79,6 +79,9 @@ func (m Model) viewModal() (string, bool) {
 			"", "  "+st.Secret.Render(p.password), "",
 			wrap.Render("Store it in your password vault now. It is not saved anywhere, not logged, and will not be shown again. You need it to restore the master key or move the database to another server."),
 			"", "enter I have stored it")
+		if n := len(m.passwords) - 1; n > 0 {
+			body = append(body, st.Subtle.Render(fmt.Sprintf("(%d more generated password%s after this one)", n, plural(n))))
+		}
 	}
 	content := st.ModalTitle.Render(title) + "\n\n" + strings.Join(body, "\n")
 	return st.Modal.Width(w).Render(content), true

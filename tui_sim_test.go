@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mirrorcert/mirrorcert/ui"
+)
+
+// tuiDriver drives a ui.Model in-process against the real session and the
+// simulator, running each Cmd the way Bubble Tea would and feeding its
+// message back. Timers (spinner frames, note expiry) are dropped.
+type tuiDriver struct {
+	t *testing.T
+	m tea.Model
+}
+
+func (d *tuiDriver) run(cmd tea.Cmd) {
+	// Commands run concurrently, as in Bubble Tea. The model is settled when
+	// no message has arrived for a quiet second: what is still out then is a
+	// timer (spinner frame, note expiry), never server work on the simulator.
+	msgs := make(chan tea.Msg, 64)
+	out := 0
+	start := func(c tea.Cmd) {
+		if c != nil {
+			out++
+			go func() { msgs <- c() }()
+		}
+	}
+	start(cmd)
+	for out > 0 {
+		var msg tea.Msg
+		select {
+		case msg = <-msgs:
+			out--
+		case <-time.After(time.Second):
+			return
+		}
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				start(c)
+			}
+			continue
+		case spinner.TickMsg, tea.QuitMsg, nil:
+			continue
+		}
+		if fmt.Sprintf("%T", msg) == "ui.clearNoteMsg" {
+			continue
+		}
+		var next tea.Cmd
+		d.m, next = d.m.Update(msg)
+		start(next)
+	}
+}
+
+func (d *tuiDriver) keys(keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		default:
+			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+		}
+		var cmd tea.Cmd
+		d.m, cmd = d.m.Update(msg)
+		d.run(cmd)
+	}
+}
+
+func (d *tuiDriver) screen() string { return ansi.Strip(d.m.(ui.Model).Render()) }
+
+// dismissPasswords acknowledges every generated-password dialog.
+func (d *tuiDriver) dismissPasswords() {
+	for i := 0; i < 20 && strings.Contains(d.screen(), "Store this master key password now"); i++ {
+		d.keys("enter")
+	}
+}
+
+func TestTUIAgainstSimulatorFailureAndRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the simulator")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dm, err := startDemo(ctx, "default", "HOST_B:fail-on=/CREATE MASTER KEY/:error=15118")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dm.Close()
+	be := dm.backend(nil)
+	defer be.Close()
+	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "demo (test)", NoColor: true})}
+	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.run(d.m.Init())
+	if s := d.screen(); !strings.Contains(s, "HOST_B 0/11") || !strings.Contains(s, "connected") {
+		t.Fatalf("first refresh:\n%s", s)
+	}
+
+	// HOST_B's master key fails: the error shows on HOST_B with its number.
+	d.keys("tab", "enter")
+	if s := d.screen(); !strings.Contains(s, "CREATE MASTER KEY") {
+		t.Fatalf("T-SQL not shown before running:\n%s", s)
+	}
+	d.keys("y")
+	s := d.screen()
+	for _, want := range []string{"HOST_B · partner", "Msg 15118", "HOST_B 0/11 !", "What it usually means"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("after the failure the screen lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "HOST_A 0/11 !") {
+		t.Errorf("the failure shows on HOST_A too:\n%s", s)
+	}
+
+	// Fix the cause, refresh, run again.
+	if err := dm.cluster.SetFaults(""); err != nil {
+		t.Fatal(err)
+	}
+	d.keys("r", "y")
+	d.dismissPasswords()
+	if s := d.screen(); !strings.Contains(s, "HOST_B 1/11") || strings.Contains(s, "HOST_B 1/11 !") {
+		t.Fatalf("after the fix the master key is not done:\n%s", s)
+	}
+
+	// Everything else in one go.
+	d.keys("A")
+	if !strings.Contains(d.screen(), "Run 32 pending steps?") {
+		t.Fatalf("A confirmation:\n%s", d.screen())
+	}
+	d.keys("y")
+	d.dismissPasswords()
+	if s := d.screen(); !strings.Contains(s, "All hosts configured") {
+		t.Fatalf("after A:\n%s", s)
+	}
+}
