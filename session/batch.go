@@ -30,10 +30,33 @@ type batchResult struct {
 
 // runBatch sends one batch on a pinned connection and collects every result
 // set, error and message. Cancelling ctx makes the driver send an attention.
-func runBatch(ctx context.Context, conn *sql.Conn, text string) *batchResult {
+//
+// dead is closed when the TCP connection fails. The driver reports such a
+// failure through the message queue only once a reply has started, so a
+// connection lost before that would leave Message waiting forever: after a
+// short grace (for messages already queued) the wait is cut, and the
+// driver's error then comes from NextResultSet.
+func runBatch(ctx context.Context, conn *sql.Conn, text string, dead <-chan struct{}) *batchResult {
 	start := time.Now()
 	res := &batchResult{}
 	defer func() { res.Duration = time.Since(start) }()
+	msgCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if dead != nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			select {
+			case <-dead:
+				select {
+				case <-time.After(200 * time.Millisecond):
+					cancel()
+				case <-stop:
+				}
+			case <-stop:
+			}
+		}()
+	}
 	retmsg := &sqlexp.ReturnMessage{}
 	rows, err := conn.QueryContext(ctx, text, retmsg)
 	if err != nil {
@@ -42,7 +65,7 @@ func runBatch(ctx context.Context, conn *sql.Conn, text string) *batchResult {
 	}
 	defer rows.Close()
 	for active := true; active; {
-		switch m := retmsg.Message(ctx).(type) {
+		switch m := retmsg.Message(msgCtx).(type) {
 		case sqlexp.MsgNotice:
 			res.Messages = append(res.Messages, m.Message.String())
 		case sqlexp.MsgNext:
@@ -66,6 +89,9 @@ func runBatch(ctx context.Context, conn *sql.Conn, text string) *batchResult {
 	}
 	if err := ctx.Err(); err != nil && res.Transport == nil {
 		res.Transport = err
+	}
+	if msgCtx.Err() != nil && res.Transport == nil {
+		res.Transport = errors.New("the connection closed before the server answered")
 	}
 	return res
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	mssql "github.com/microsoft/go-mssqldb"
@@ -160,4 +162,56 @@ func explainConnectError(h plan.Host, err error) error {
 		return fmt.Errorf("%s (%s): cannot reach the server: %w (check the name and port, the firewall, and that SQL Server accepts TCP connections; -l sets the login timeout)", h.Name, h.Server, err)
 	}
 	return fmt.Errorf("%s (%s): connect: %w", h.Name, h.Server, err)
+}
+
+// watchDialer dials TCP and remembers, for the latest connection, a channel
+// closed when a read on it fails. go-mssqldb's message queue never reports a
+// connection that dies before the first reply packet, so runBatch watches
+// this channel to stop waiting.
+type watchDialer struct {
+	d    net.Dialer
+	mu   sync.Mutex
+	dead chan struct{}
+}
+
+// DialContext implements mssql.Dialer.
+func (w *watchDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := w.d.DialContext(ctx, network, addr)
+	if err != nil || !strings.HasPrefix(network, "tcp") {
+		return c, err
+	}
+	ch := make(chan struct{})
+	w.mu.Lock()
+	w.dead = ch
+	w.mu.Unlock()
+	return &watchConn{Conn: c, dead: ch}, nil
+}
+
+// deadCh is the current connection's channel (nil before the first dial).
+func (w *watchDialer) deadCh() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.dead
+}
+
+type watchConn struct {
+	net.Conn
+	once sync.Once
+	dead chan struct{}
+}
+
+func (c *watchConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil {
+		var ne net.Error
+		if !(errors.As(err, &ne) && ne.Timeout()) {
+			c.once.Do(func() { close(c.dead) })
+		}
+	}
+	return n, err
+}
+
+func (c *watchConn) Close() error {
+	c.once.Do(func() { close(c.dead) })
+	return c.Conn.Close()
 }

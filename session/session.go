@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,7 @@ type hostConn struct {
 	host plan.Host
 	db   *sql.DB
 	conn *sql.Conn
+	dead <-chan struct{} // closed when conn's TCP connection fails
 
 	// guarded by Session.mu
 	connected bool
@@ -163,7 +165,10 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 	if err != nil {
 		return err
 	}
-	db := sql.OpenDB(mssql.NewConnectorConfig(cfg))
+	connector := mssql.NewConnectorConfig(cfg)
+	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}}
+	connector.Dialer = wd
+	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	cctx := ctx
@@ -188,7 +193,7 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 		s.log.Warn("connect failed", "host", h.Name, "err", err.Error())
 		return err
 	}
-	hc.db, hc.conn = db, conn
+	hc.db, hc.conn, hc.dead = db, conn, wd.deadCh()
 	s.log.Info("connected", "host", h.Name, "server", h.Server)
 	return nil
 }
@@ -426,7 +431,7 @@ func (s *Session) send(ctx context.Context, hc *hostConn, text string) *batchRes
 	s.mu.Lock()
 	hc.trips++
 	s.mu.Unlock()
-	res := runBatch(ctx, hc.conn, text)
+	res := runBatch(ctx, hc.conn, text, hc.dead)
 	if res.Transport != nil {
 		hc.closeLocked()
 		s.mu.Lock()
