@@ -148,3 +148,45 @@ func TestTUIAgainstSimulatorFailureAndRecovery(t *testing.T) {
 		t.Fatalf("after A:\n%s", s)
 	}
 }
+
+func TestTUIFileScenarioManualCopies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the simulator")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dm, err := startDemo(ctx, "file", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dm.Close()
+	be := dm.backend(nil)
+	defer be.Close()
+	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "demo (file)", NoColor: true, ManualCopyBySimulator: true})}
+	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.run(d.m.Init())
+	// A runs everything but the copies, which wait for the operator.
+	d.keys("A", "y")
+	d.dismissPasswords()
+	s := d.screen()
+	if strings.Contains(s, "All hosts configured") || !strings.Contains(s, "30/42 done") {
+		t.Fatalf("after A in file mode:\n%s", s)
+	}
+	// Confirm every copy: the simulator copies, and the next step unblocks.
+	for i := 0; i < 6; i++ {
+		m := d.m.(ui.Model)
+		if !m.SelectNext(func(id string) bool { return strings.HasSuffix(id, "/copy") }) {
+			t.Fatalf("copy %d: no pending copy step:\n%s", i, d.screen())
+		}
+		d.m = m
+		d.keys("enter")
+		if s := d.screen(); !strings.Contains(s, `C:\HOST_`) || !strings.Contains(s, "_cert.cer") {
+			t.Fatalf("copy %d: the file is not named:\n%s", i, s)
+		}
+		d.keys("y", "y")
+	}
+	d.keys("A", "y")
+	if s := d.screen(); !strings.Contains(s, "All hosts configured") {
+		t.Fatalf("after the copies and A:\n%s", s)
+	}
+}

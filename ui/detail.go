@@ -61,7 +61,9 @@ func (m *Model) detailContent(it steps.Item, w int) string {
 	line(st.Subtle.Render(it.ID))
 	para("Status:", it.Detail)
 	para("Why:", it.Why)
-	para("Changes:", it.Changes)
+	if !it.Manual {
+		para("Changes:", it.Changes) // a manual step's changes are its instructions, below
+	}
 	if it.Status == steps.Blocked {
 		para("Blocked by:", m.blockers(it))
 	}

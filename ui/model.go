@@ -346,3 +346,21 @@ func (m Model) pendingForAll() []steps.Ref {
 	}
 	return out
 }
+
+// SelectNext selects the first pending item whose id matches, on any host,
+// as the operator would with the arrow keys. It reports whether one was
+// found; tests and scripted walkthroughs use it to reach a step directly.
+func (m *Model) SelectNext(match func(id string) bool) bool {
+	for _, h := range m.snap.Checklist.Hosts {
+		for _, it := range h.Items {
+			if it.Status == steps.Pending && match(it.ID) {
+				m.selectRef(it.Ref)
+				m.focus = focusList
+				m.syncDetail()
+				m.syncKeys()
+				return true
+			}
+		}
+	}
+	return false
+}

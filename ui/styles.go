@@ -62,7 +62,7 @@ func DefaultStyles(noColor, ascii bool) Styles {
 		s.Spinner = spinner.Line
 	} else {
 		s.Glyphs = Glyphs{
-			Done: "✓", Pending: "•", Blocked: "◌", Conflict: "!", Failed: "✗", Unknown: "?", Manual: "✋",
+			Done: "✓", Pending: "•", Blocked: "◌", Conflict: "!", Failed: "✗", Unknown: "?", Manual: "⇄",
 			Connected: "●", Disconnected: "✗", Connecting: "○",
 			Cursor: "›", Divider: "│", Arrow: "←", Ellipsis: "…", Rule: "─", Mask: "••••••••", Sep: " · ", Up: "↑", Down: "↓",
 		}

@@ -58,7 +58,14 @@ func (m Model) viewList(w, h int) []string {
 		note := m.annotation(it)
 		text := " " + cursor + " " + g + " " + label
 		if note != "" {
-			text = fit(text, col-2) + "  " + note
+			// Titles win over annotations: a long title pushes its note right
+			// (and off the edge) rather than being cut.
+			if n := ansi.StringWidth(text); n+2 <= col {
+				text += strings.Repeat(" ", col-n)
+			} else {
+				text += "  "
+			}
+			text += note
 		}
 		text = fit(text, w)
 		if i == m.cursor && m.focus == focusList {

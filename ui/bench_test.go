@@ -1,0 +1,29 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+)
+
+func benchView(b *testing.B, n int) {
+	var hs []string
+	for i := 1; i <= n; i++ {
+		hs = append(hs, fmt.Sprintf("HOST_%c", 'A'+i-1))
+	}
+	o := Options{Backend: newFake(hs...), PlanLabel: "plan.yaml", Mode: "ag", Transfer: "inband"}
+	m := New(o)
+	m.applySnapshot(o.Backend.Snapshot())
+	delete(m.refreshing, "")
+	m = sized(m, 120, 40)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkView3Hosts is one frame of the mirroring setup (2 partners and a witness).
+func BenchmarkView3Hosts(b *testing.B) { benchView(b, 3) }
+
+// BenchmarkView9Hosts is one frame of the largest availability group.
+func BenchmarkView9Hosts(b *testing.B) { benchView(b, 9) }
