@@ -178,15 +178,9 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 		defer cancel()
 	}
 	s.logins.Add(1)
+	// db.Conn logs in (the connector's Connect); no extra ping, which would
+	// cost a round trip.
 	conn, err := db.Conn(cctx)
-	if err == nil {
-		// db.Conn may hand out a connection without a login round trip
-		// having failed; a ping makes sure the login really happened.
-		err = conn.PingContext(cctx)
-		if err != nil {
-			conn.Close()
-		}
-	}
 	if err != nil {
 		db.Close()
 		err = s.red.RedactError(explainConnectError(h, err))
