@@ -290,3 +290,28 @@ func TestTUINeedsATerminal(t *testing.T) {
 		t.Errorf("bad scenario: code %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+func TestE2EDemoFailingStepThenRecovery(t *testing.T) {
+	needTmux(t)
+	dir := t.TempDir()
+	// The fault fires once: the retry after r meets a healthy server, as
+	// after an operator fixed the cause.
+	tt := startTerm(t, testBinary+" demo --fault 'HOST_B:fail-on=/CREATE MASTER KEY/:error=15118:times=1'", "XDG_CACHE_HOME="+dir, "HOME="+dir)
+	tt.waitFor("every host connected", 20*time.Second, func(s string) bool { return strings.Count(s, "● HOST_") == 3 })
+	tt.send("Tab")
+	tt.waitText("HOST_B · partner", 5*time.Second)
+	tt.send("Enter")
+	tt.waitText("CREATE MASTER KEY", 5*time.Second)
+	tt.send("y")
+	s := tt.waitText("Msg 15118", 10*time.Second)
+	if !strings.Contains(s, "HOST_B 0/11 !") || strings.Contains(s, "HOST_A 0/11 !") || !strings.Contains(s, "HOST_B: Master key failed") {
+		t.Fatalf("the failure is not shown on HOST_B alone:\n%s", s)
+	}
+	tt.send("r")
+	tt.waitText("y run again", 10*time.Second)
+	tt.send("y")
+	tt.runUntil("HOST_B's master key done", 10*time.Second, func(s string) bool {
+		return strings.Contains(s, "HOST_B 1/11") && !strings.Contains(s, "HOST_B 1/11 !")
+	})
+	tt.finish()
+}
