@@ -60,6 +60,9 @@ func (m *Model) detailContent(it steps.Item, w int) string {
 	line(st.Title.Render(it.Host+st.Glyphs.Sep+it.Title) + "  " + gs.Render(g+" "+string(it.Status)))
 	line(st.Subtle.Render(it.ID))
 	para("Status:", it.Detail)
+	if hi, ok := m.hostInfo(it.Host); ok && hi.Err != "" {
+		para("Connection:", hi.Err+" Fix that, then press r to connect again.")
+	}
 	para("Why:", it.Why)
 	if !it.Manual {
 		para("Changes:", it.Changes) // a manual step's changes are its instructions, below

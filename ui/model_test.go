@@ -343,3 +343,25 @@ func TestResizeSwitchesLayout(t *testing.T) {
 		t.Errorf("120 columns should show the detail beside the list:\n%s", screen(m))
 	}
 }
+
+func TestConnectionErrorShownInFull(t *testing.T) {
+	f := newFake(hosts3...)
+	long := "HOST_B (127.0.0.1,2): cannot reach the server: dial tcp 127.0.0.1:2: connect: connection refused; check the server name, port and firewall"
+	f.mu.Lock()
+	f.hosts[1].Connected, f.hosts[1].Err = false, long
+	for i := range f.list.Hosts[1].Items {
+		f.list.Hosts[1].Items[i].Status = steps.Unknown
+	}
+	f.mu.Unlock()
+	m := press(t, started(t, f), "tab", "enter")
+	s := strings.Join(strings.Fields(screen(m)), " ")
+	if !strings.Contains(s, "check the server name, port and firewall") {
+		t.Errorf("the end of the connection error is cut off:\n%s", screen(m))
+	}
+	if !strings.Contains(screen(m), "✗ HOST_B") {
+		t.Errorf("HOST_B's tab does not show the failure:\n%s", screen(m))
+	}
+	if m.keys.Run.Enabled() || m.keys.RunAll.Enabled() && len(m.pendingForAll()) == 0 {
+		t.Error("y offered on a host that was not read")
+	}
+}

@@ -110,3 +110,26 @@ func TestNineHostsFitAndScroll(t *testing.T) {
 		t.Errorf("selected %q scrolled off screen:\n%s", it.Title, s)
 	}
 }
+
+func TestNoColorDropsColours(t *testing.T) {
+	for _, noColor := range []bool{false, true} {
+		f := newFake(hosts3...)
+		m := press(t, started(t, f, func(o *Options) { o.NoColor = noColor }), "enter")
+		out := m.Render()
+		colours := strings.Contains(out, "38;") || strings.Contains(out, "48;")
+		if colours == noColor {
+			t.Errorf("NoColor=%v: colour sequences present = %v", noColor, colours)
+		}
+	}
+}
+
+func TestViewHasNoMouseCapture(t *testing.T) {
+	m := started(t, newFake(hosts3...))
+	v := m.View()
+	if v.MouseMode != 0 {
+		t.Error("the view captures the mouse; operators could not select text")
+	}
+	if !v.AltScreen {
+		t.Error("the TUI should use the alternate screen")
+	}
+}
