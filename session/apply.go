@@ -139,7 +139,14 @@ func (s *Session) applyHost(ctx context.Context, host string, sc *sched, emit fu
 		s.mu.Unlock()
 		if len(batch) == 0 {
 			if !wait {
-				return
+				// The checklist above may predate another host's
+				// progress; only stop if nothing changed since.
+				select {
+				case <-changed:
+					continue
+				default:
+					return
+				}
 			}
 			select {
 			case <-changed:
