@@ -108,12 +108,20 @@ func (b *sessionBackend) Refresh(ctx context.Context, host string) error {
 }
 
 func (b *sessionBackend) Run(ctx context.Context, ref steps.Ref, opts ui.RunOptions) (ui.Result, error) {
+	s := b.session(ctx)
 	if opts.MasterKeyPassword != "" {
 		b.mu.Lock()
 		b.typed[ref.Host] = opts.MasterKeyPassword
 		b.mu.Unlock()
+		// The session keeps the first master key password it was given for
+		// the rest of its life; a password typed for a retry (say after
+		// 15116, too short) only takes effect if the session can forget the
+		// old one.
+		if f, ok := any(s).(masterKeyForgetter); ok {
+			f.ForgetMasterKeyPassword(ref.Host)
+		}
 	}
-	r, err := b.session(ctx).Run(ctx, ref)
+	r, err := s.Run(ctx, ref)
 	return uiResult(r), uiError(err)
 }
 
@@ -129,6 +137,12 @@ func (b *sessionBackend) ConfirmManual(ctx context.Context, ref steps.Ref) error
 		}
 	}
 	return uiError(b.session(ctx).ConfirmManual(ctx, ref))
+}
+
+// masterKeyForgetter is implemented by a session that can drop a master key
+// password it holds for a host, so the next run asks again.
+type masterKeyForgetter interface {
+	ForgetMasterKeyPassword(host string)
 }
 
 func uiResult(r *session.RunResult) ui.Result {
