@@ -7,11 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mirrorcert/mirrorcert/plan"
 	"github.com/mirrorcert/mirrorcert/steps"
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
 )
+
+// recoverTimeout bounds the reconnect and re-read after a lost connection.
+const recoverTimeout = 30 * time.Second
 
 // outcome is what became of one item sent in a batch.
 type outcome struct {
@@ -227,7 +231,10 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		// reconnect, re-read, and let the state say what happened.
 		lost := s.red.RedactError(res.Transport)
 		s.log.Warn("connection lost during a step", "host", host, "err", lost.Error())
-		st, err = s.refreshLocked(context.WithoutCancel(ctx), hc)
+		// Even after a cancel, learn what happened; but never wait forever.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
+		st, err = s.refreshLocked(rctx, hc)
+		cancel()
 		for i := range outs {
 			if preps[i].err != nil {
 				continue

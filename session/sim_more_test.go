@@ -1,0 +1,110 @@
+package session_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/session"
+	"github.com/mirrorcert/mirrorcert/sim"
+	"github.com/mirrorcert/mirrorcert/steps"
+)
+
+func TestStrictTLSWithThePlansCA(t *testing.T) {
+	cl := startSim(t, nil, 0)
+	p := simPlan(t, cl, plan.ModeMirroring)
+	ca := filepath.Join(t.TempDir(), "sim-ca.pem")
+	if err := os.WriteFile(ca, cl.CACertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Hosts {
+		p.Hosts[i].Auth = plan.Auth{User: "sa", Encrypt: plan.EncryptStrict, CACertificate: ca}
+	}
+	s := session.Open(context.Background(), simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	for _, h := range s.Hosts() {
+		if !h.Connected || h.Err != nil {
+			t.Fatalf("strict with the CA: %+v", h)
+		}
+	}
+}
+
+func TestUntrustedCertificateExplainsTheChoices(t *testing.T) {
+	cl := startSim(t, nil, 0)
+	p := simPlan(t, cl, plan.ModeMirroring)
+	for i := range p.Hosts {
+		p.Hosts[i].Auth.TrustServerCertificate = false // the sim's certificate is self-signed
+	}
+	s := session.Open(context.Background(), simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	for _, h := range s.Hosts() {
+		if h.Connected || h.Err == nil {
+			t.Fatalf("connected to an unverified server: %+v", h)
+		}
+		for _, want := range []string{h.Name, "-C", "-F", "ca_certificate", "TLS certificate"} {
+			if !strings.Contains(h.Err.Error(), want) {
+				t.Errorf("%s: error lacks %q: %v", h.Name, want, h.Err)
+			}
+		}
+	}
+}
+
+func TestPre2012FallsBackToTheFileRoute(t *testing.T) {
+	cl, err := sim.Start(context.Background(), sim.Config{Password: simPassword, Dir: t.TempDir(), ProductVersion: "10.50.6000.34"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	p := simPlan(t, cl, plan.ModeMirroring)
+	s := session.Open(context.Background(), simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	c := s.Checklist()
+	backup := c.Item(steps.Ref{Host: "HOST_A", ID: steps.IDBackup})
+	copyItem := c.Item(steps.Ref{Host: "HOST_A", ID: steps.InboundID("HOST_B", steps.KindCopy)})
+	if backup == nil || copyItem == nil {
+		t.Fatalf("no file-route items on a SQL Server 2008 R2 host")
+	}
+	found := false
+	for _, w := range backup.Warnings {
+		found = found || strings.Contains(w, "2012")
+	}
+	if !found {
+		t.Errorf("the checklist does not say why: %v", backup.Warnings)
+	}
+}
+
+func TestCancelSendsAttentionAndNothingRuns(t *testing.T) {
+	cl := startSim(t, nil, 0)
+	p := simPlan(t, cl, plan.ModeMirroring)
+	s := session.Open(context.Background(), simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	// Every answer waits 2s. The cancelled batch must stop at once; the
+	// re-read that follows (the state decides what happened) waits its 2s.
+	// Without the attention the run would take 4s or more.
+	cl.SetLatency(2 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	ref := steps.Ref{Host: "HOST_A", ID: steps.IDMasterKey}
+	t0 := time.Now()
+	if _, err := s.Run(ctx, ref); err == nil {
+		t.Fatal("a cancelled step reported success")
+	}
+	if d := time.Since(t0); d > 3500*time.Millisecond {
+		t.Fatalf("cancel took %v: the wait was not cut short", d)
+	}
+	cl.SetLatency(0)
+	st, err := s.Refresh(context.Background(), "HOST_A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.MasterKey {
+		t.Fatal("the cancelled statement ran anyway")
+	}
+	if _, err := s.Run(context.Background(), ref); err != nil {
+		t.Fatalf("after cancel: %v", err)
+	}
+}
