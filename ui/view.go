@@ -85,8 +85,14 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	s = ansi.Truncate(s, w, "")
-	if n := ansi.StringWidth(s); n < w {
+	n := ansi.StringWidth(s)
+	switch {
+	case n > w:
+		s = ansi.Truncate(s, w, "")
+		if n = ansi.StringWidth(s); n < w { // a wide rune cut at the edge
+			s += strings.Repeat(" ", w-n)
+		}
+	case n < w:
 		s += strings.Repeat(" ", w-n)
 	}
 	return s

@@ -38,7 +38,7 @@ func (m Model) viewModal() (string, bool) {
 			for _, c := range m.modal.cancelled {
 				body = append(body, "  "+c)
 			}
-			body = append(body, "", wrap.Render("A cancelled statement is rolled back by the server; press r after restarting to see where each host stands."))
+			body = append(body, "", wrap.Render("A cancelled step either completed on the server before the cancel arrived or did not happen at all; mirrorcert reads the real state when you start it again."))
 		}
 		body = append(body, "y quit · n stay")
 	case modalManual:
