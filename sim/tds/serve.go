@@ -201,7 +201,8 @@ func (c *conn) writeOutputs(t *tokens, outs []engine.Output, doneTok byte, last 
 	for i, o := range outs {
 		hasErr := false
 		saw5701 := false
-		if o.Database != "" && o.Database != c.database {
+		if o.Database != "" {
+			// SQL Server confirms every USE, even of the current database.
 			t.envChange(envDatabase, o.Database, c.database)
 			c.database = o.Database
 		}
