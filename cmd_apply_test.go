@@ -337,3 +337,80 @@ func verifyWithFreeTDS(t *testing.T, cl *sim.Cluster) {
 		}
 	}
 }
+
+func TestApplyGeneratedMasterKeyPasswords(t *testing.T) {
+	t.Run("file", func(t *testing.T) {
+		cl := startTestSim(t)
+		dir := t.TempDir()
+		planPath := writeSimPlanFile(t, cl, dir)
+		mk := filepath.Join(dir, "mk.txt")
+		env := []string{"SQLCMDPASSWORD=" + e2eSimPassword}
+		trDir := filepath.Join(dir, "tr")
+		r := runWithEnv(t, dir, env, "apply", "--plan", planPath, "--yes", "--master-key-password-file", mk, "--transcript-dir", trDir)
+		if r.code != 0 {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		fi, err := os.Stat(mk)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("password file: %v %v", fi, err)
+		}
+		data, _ := os.ReadFile(mk)
+		pws := map[string]string{}
+		for _, ln := range strings.Split(string(data), "\n") {
+			if host, pw, ok := strings.Cut(ln, "\t"); ok {
+				pws[host] = pw
+			}
+		}
+		if len(pws) != 3 || pws["HOST_A"] == pws["HOST_B"] || pws["HOST_B"] == pws["HOST_W"] {
+			t.Fatalf("want 3 distinct passwords, got %d", len(pws))
+		}
+		tr, _ := os.ReadFile(filepath.Join(trDir, "transcript.jsonl"))
+		for h, pw := range pws {
+			if len(pw) < 24 {
+				t.Errorf("%s: generated password of %d characters", h, len(pw))
+			}
+			if strings.Contains(r.stdout+r.stderr+string(tr), pw) {
+				t.Errorf("%s: the password written to the file was also shown or logged", h)
+			}
+		}
+		again := runWithEnv(t, dir, env, "apply", "--plan", planPath, "--yes", "--master-key-password-file", mk)
+		if again.code != 2 || !strings.Contains(again.stderr, "never overwrites") {
+			t.Errorf("existing password file: exit %d %q", again.code, again.stderr)
+		}
+	})
+	t.Run("stderr", func(t *testing.T) {
+		cl := startTestSim(t)
+		dir := t.TempDir()
+		planPath := writeSimPlanFile(t, cl, dir)
+		r := runWithEnv(t, dir, []string{"SQLCMDPASSWORD=" + e2eSimPassword, "XDG_STATE_HOME=" + dir},
+			"apply", "--plan", planPath, "--yes")
+		if r.code != 0 {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		shown := regexp.MustCompile(`(?m)^(HOST_\w): the master key was created with this generated password.*\n\s+(\S+)$`).FindAllStringSubmatch(r.stderr, -1)
+		if len(shown) != 3 {
+			t.Fatalf("want each generated password shown once on stderr, got %d:\n%s", len(shown), r.stderr)
+		}
+		for _, m := range shown {
+			if strings.Count(r.stderr, m[2]) != 1 || strings.Contains(r.stdout, m[2]) {
+				t.Errorf("%s: the password is shown more than once or on stdout", m[1])
+			}
+		}
+	})
+}
+
+func TestStatusTextIsAReadableChecklist(t *testing.T) {
+	cl := startTestSim(t)
+	dir := t.TempDir()
+	planPath := writeSimPlanFile(t, cl, dir)
+	r := runWithEnv(t, dir, []string{"SQLCMDPASSWORD=" + e2eSimPassword}, "status", "--plan", planPath)
+	assertClean(t, r)
+	if r.code != 1 {
+		t.Fatalf("exit %d", r.code)
+	}
+	for _, want := range []string{"HOST_A  " + cl.Instances()[0].Addr + "  partner  connected, SQL Server 16.", "pending   outbound/master-key", "blocked   inbound/HOST_B/certificate", "item(s) not done"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status text lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
