@@ -33,15 +33,7 @@ func (m *Model) syncDetail() {
 	if ok {
 		content = m.detailContent(it, w)
 	}
-	key := fmt.Sprint(it.Ref, w, content)
-	if key == m.detailKey {
-		return
-	}
-	if it.Ref != m.detailRef {
-		m.vp.GotoTop()
-	}
-	m.detailRef, m.detailKey = it.Ref, key
-	m.vp.SetContent(content)
+	m.detail.SetContent(it.Ref, fmt.Sprint(it.Ref, w, content), content)
 }
 
 // detailContent is the whole detail pane for it at width w.
@@ -121,18 +113,12 @@ func (m *Model) sqlText(stmts []tsql.Statement) string {
 	return strings.Join(parts, "\n"+m.styles.Subtle.Render("GO")+"\n")
 }
 
-// highlight colours T-SQL with chroma, caching by text (Update calls it on
-// every selection change).
+// highlight colours T-SQL with chroma unless colour is off.
 func (m *Model) highlight(text string) string {
 	if m.styles.NoColor {
 		return text
 	}
-	if h, ok := m.highlights[text]; ok {
-		return h
-	}
-	h := highlightTSQL(text)
-	m.highlights[text] = h
-	return h
+	return m.detail.highlight(text)
 }
 
 // secretNotes explains the masked values.

@@ -102,7 +102,7 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Open):
 		if _, ok := m.selectedItem(); ok {
 			m.focus = focusDetail
-			m.vp.GotoTop()
+			m.detail.Top()
 		}
 	}
 	m.syncDetail()
@@ -116,16 +116,10 @@ func (m *Model) handleDetailKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Run):
 		return m.runSelected()
-	case key.Matches(msg, m.keys.Up):
-		m.vp.ScrollUp(1)
-	case key.Matches(msg, m.keys.Down):
-		m.vp.ScrollDown(1)
-	case key.Matches(msg, m.keys.PageUp):
-		m.vp.PageUp()
-	case key.Matches(msg, m.keys.PageDown):
-		m.vp.PageDown()
 	}
-	return nil
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.Update(msg, m.keys)
+	return cmd
 }
 
 // runSelected starts the open step, asking first where the step needs it.

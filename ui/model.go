@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	"charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/steps"
@@ -93,7 +92,6 @@ type Model struct {
 	help   help.Model
 	spin   spinner.Model
 	input  textinput.Model
-	vp     viewport.Model
 
 	width, height int
 
@@ -118,9 +116,7 @@ type Model struct {
 	noteErr bool
 	noteSeq uint64
 
-	detailRef  steps.Ref
-	detailKey  string
-	highlights map[string]string
+	detail detailPane
 }
 
 // New builds the model. It does no I/O; Init starts the first refresh.
@@ -138,7 +134,6 @@ func New(opts Options) Model {
 		help:       help.New(),
 		spin:       spinner.New(spinner.WithSpinner(st.Spinner)),
 		input:      textinput.New(),
-		vp:         viewport.New(),
 		width:      80,
 		height:     24,
 		running:    map[string]*running{},
@@ -146,9 +141,8 @@ func New(opts Options) Model {
 		outcomes:   map[steps.Ref]outcome{},
 		failed:     map[steps.Ref]bool{},
 		allowed:    map[steps.Ref]bool{},
-		highlights: map[string]string{},
+		detail:     newDetailPane(),
 	}
-	m.vp.SoftWrap = true
 	if opts.ASCII {
 		m.help.Ellipsis = "..."
 		m.help.ShortSeparator = " | "
@@ -233,8 +227,7 @@ func (m *Model) setNote(text string, isErr bool) tea.Cmd {
 func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 	w, h := m.detailSize()
-	m.vp.SetWidth(w)
-	m.vp.SetHeight(h)
+	m.detail.SetSize(w, h)
 	m.input.SetWidth(min(40, max(10, m.width-12)))
 }
 

@@ -251,12 +251,12 @@ func (m Model) viewBody() []string {
 	}
 	if !m.wide() {
 		if m.focus == focusDetail {
-			return padLines(strings.Split(m.vp.View(), "\n"), h)
+			return padLines(strings.Split(m.detail.View(), "\n"), h)
 		}
 		return m.viewList(m.width, h)
 	}
 	list := m.viewList(m.listWidth(), h)
-	detail := padLines(strings.Split(m.vp.View(), "\n"), h)
+	detail := padLines(strings.Split(m.detail.View(), "\n"), h)
 	div := m.styles.Subtle.Render(m.styles.Glyphs.Divider)
 	out := make([]string, h)
 	for i := range out {
