@@ -196,7 +196,20 @@ func (m Model) viewTabs() string {
 		}
 		return st.Subtle.Render(" No hosts")
 	}
-	return strings.Join(tabs, st.Subtle.Render(st.Glyphs.Divider))
+	return fitTabs(tabs, m.hostIdx, st.Subtle.Render(st.Glyphs.Divider), st.Glyphs.Ellipsis, m.width)
+}
+
+// fitTabs joins the tabs, dropping tabs before the active one while the line
+// is too wide, so the active host's tab always shows (nine AG replicas do not
+// fit 80 columns).
+func fitTabs(tabs []string, active int, div, more string, w int) string {
+	first := 0
+	line := strings.Join(tabs, div)
+	for first < active && ansi.StringWidth(line) > w {
+		first++
+		line = more + strings.Join(tabs[first:], div)
+	}
+	return line
 }
 
 // viewHostInfo describes the selected host's connection.

@@ -133,3 +133,18 @@ func TestViewHasNoMouseCapture(t *testing.T) {
 		t.Error("the TUI should use the alternate screen")
 	}
 }
+
+func TestActiveTabStaysVisible(t *testing.T) {
+	var hs []string
+	for i := 1; i <= 9; i++ {
+		hs = append(hs, "REPLICA_"+string(rune('0'+i)))
+	}
+	m := started(t, newFake(hs...))
+	for i := 0; i < 8; i++ {
+		m = press(t, m, "tab")
+	}
+	tabs := strings.Split(screen(m), "\n")[1]
+	if !strings.Contains(tabs, "REPLICA_9 0/35") {
+		t.Errorf("the active tab is off screen: %q", tabs)
+	}
+}
