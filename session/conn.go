@@ -117,23 +117,35 @@ func buildConfig(h plan.Host, password string) (msdsn.Config, error) {
 	return cfg, nil
 }
 
-// integratedConfig sets up -E. go-mssqldb's default provider on Linux and
-// macOS is NTLM, which needs DOMAIN\user and a password; Kerberos is not
-// compiled into this build. On Windows SSPI uses the current user.
+// integratedConfig sets up -E. On Windows SSPI uses the current user. Elsewhere
+// -U DOMAIN\user selects NTLM (with the password from the environment), and
+// anything else Kerberos: the ticket cache from kinit (KRB5CCNAME, else the
+// default /tmp/krb5cc_<uid>), or user@REALM with a password.
 func integratedConfig(cfg *msdsn.Config, h plan.Host) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}
-	if !strings.Contains(h.Auth.User, `\`) {
-		return fmt.Errorf("%s: integrated authentication (-E) here uses NTLM and needs -U DOMAIN\\user with the password in MIRRORCERT_PASSWORD_%s; Kerberos tickets are not supported by this build (use SQL authentication with -U instead)", h.Name, EnvName(h.Name))
+	if strings.Contains(h.Auth.User, `\`) {
+		cfg.Parameters["authenticator"] = "ntlm"
+		return nil
 	}
-	cfg.Parameters["authenticator"] = "ntlm"
+	cfg.Parameters["authenticator"] = "krb5"
+	if os.Getenv("KRB5CCNAME") == "" {
+		cache := fmt.Sprintf("/tmp/krb5cc_%d", os.Getuid())
+		if _, err := os.Stat(cache); err == nil {
+			cfg.Parameters["krb5-credcachefile"] = cache
+		}
+	}
 	return nil
 }
 
-// needsPassword reports whether connecting to h needs a password.
+// needsPassword reports whether connecting to h needs a password: not for
+// Windows SSPI, nor for a Kerberos ticket (-E without -U).
 func needsPassword(h plan.Host) bool {
-	return !(h.Auth.Integrated && runtime.GOOS == "windows")
+	if !h.Auth.Integrated {
+		return true
+	}
+	return runtime.GOOS != "windows" && h.Auth.User != ""
 }
 
 // explainConnectError turns a driver connection error into one that names the
@@ -151,6 +163,9 @@ func explainConnectError(h plan.Host, err error) error {
 			"Safer fixes first: trust the CA that issued it (install it on this machine, or give its PEM file as auth.ca_certificate in the plan); "+
 			"if the certificate is valid but names another host, give that name with -F NAME. "+
 			"Only as a last resort, -C trusts any certificate, which lets an impostor server read the passwords mirrorcert sends", h.Name, h.Server, err)
+	}
+	if h.Auth.Integrated && strings.Contains(strings.ToLower(err.Error()), "krb5") {
+		return fmt.Errorf("%s (%s): Kerberos login (-E) failed: %w. Get a ticket with kinit (or set KRB5CCNAME), check /etc/krb5.conf (or KRB5_CONFIG), or use -U DOMAIN\\user for NTLM or -U LOGIN for SQL authentication", h.Name, h.Server, err)
 	}
 	var me mssql.Error
 	if errors.As(err, &me) && me.Number == 18456 {

@@ -100,17 +100,22 @@ func TestBuildConfigRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestIntegratedNeedsDomainUserOffWindows(t *testing.T) {
+func TestIntegratedAuthProviders(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("SSPI handles -E on Windows")
 	}
-	_, err := buildConfig(host("h", plan.Auth{Integrated: true}), "")
-	if err == nil || !strings.Contains(err.Error(), `DOMAIN\user`) {
-		t.Fatalf("want guidance for -E, got %v", err)
+	krb := host("h", plan.Auth{Integrated: true})
+	cfg, err := buildConfig(krb, "")
+	if err != nil || cfg.Parameters["authenticator"] != "krb5" || needsPassword(krb) {
+		t.Fatalf("Kerberos: %v %v needsPassword=%v", cfg.Parameters, err, needsPassword(krb))
 	}
-	cfg, err := buildConfig(host("h", plan.Auth{Integrated: true, User: `CORP\dba`}), "pw")
-	if err != nil || cfg.Parameters["authenticator"] != "ntlm" {
-		t.Fatalf("NTLM config: %v %v", cfg.Parameters, err)
+	ntlm := host("h", plan.Auth{Integrated: true, User: `CORP\dba`})
+	cfg, err = buildConfig(ntlm, "pw")
+	if err != nil || cfg.Parameters["authenticator"] != "ntlm" || !needsPassword(ntlm) {
+		t.Fatalf("NTLM: %v %v", cfg.Parameters, err)
+	}
+	if !needsPassword(host("h", plan.Auth{User: "sa"})) {
+		t.Fatal("SQL auth needs a password")
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +107,25 @@ func TestCancelSendsAttentionAndNothingRuns(t *testing.T) {
 	}
 	if _, err := s.Run(context.Background(), ref); err != nil {
 		t.Fatalf("after cancel: %v", err)
+	}
+}
+
+func TestKerberosWithoutTicketExplains(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SSPI on Windows")
+	}
+	cl := startSim(t, nil, 0)
+	p := simPlan(t, cl, plan.ModeMirroring)
+	for i := range p.Hosts {
+		p.Hosts[i].Auth.User, p.Hosts[i].Auth.Integrated = "", true
+	}
+	t.Setenv("KRB5_CONFIG", filepath.Join(t.TempDir(), "missing-krb5.conf"))
+	o := simOptions(t, p, t.TempDir())
+	o.Passwords = func(h string) (string, error) { t.Errorf("%s: Kerberos asked for a password", h); return "", nil }
+	s := session.Open(context.Background(), o)
+	defer s.Close()
+	h := s.Hosts()[0]
+	if h.Connected || h.Err == nil || !strings.Contains(h.Err.Error(), "kinit") {
+		t.Fatalf("want advice about kinit, got %+v", h)
 	}
 }
