@@ -68,6 +68,25 @@ func TestGoldenViews(t *testing.T) {
 			return press(t, base(func(o *Options) { o.AskMasterKeyPassword = true })(), "enter", "y", "x", "y")
 		}},
 		{"help", func() Model { return press(t, base()(), "?") }},
+		{"manual_copy", func() Model {
+			f := newFake("HOST_A", "HOST_B")
+			cp := ref("HOST_A", steps.InboundID("HOST_B", steps.KindCopy))
+			f.list.Hosts[0].Items = append(f.list.Hosts[0].Items, steps.Item{Ref: cp, Title: "Copy HOST_B's certificate file here", Manual: true, Status: steps.Pending,
+				Detail: `C:\HOST_B_cert.cer is not on HOST_A yet`,
+				Changes: `Nothing on the server: copy C:\HOST_B_cert.cer from HOST_B to C:\HOST_B_cert.cer on HOST_A.`})
+			m := started(t, f)
+			m.selectRef(cp)
+			return press(t, m, "enter", "y")
+		}},
+		{"host_unreachable", func() Model {
+			f := newFake(hosts3...)
+			f.hosts[2].Connected, f.hosts[2].Err = false, "HOST_W (127.0.0.1,50003): cannot reach the server: connection refused"
+			for i := range f.list.Hosts[2].Items {
+				f.list.Hosts[2].Items[i].Status = steps.Unknown
+				f.list.Hosts[2].Items[i].BlockedBy = nil
+			}
+			return press(t, started(t, f), "tab", "tab")
+		}},
 		{"complete", func() Model {
 			f := newFake(hosts3...)
 			f.markAllDone()
