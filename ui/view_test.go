@@ -72,7 +72,7 @@ func TestGoldenViews(t *testing.T) {
 			f := newFake("HOST_A", "HOST_B")
 			cp := ref("HOST_A", steps.InboundID("HOST_B", steps.KindCopy))
 			f.list.Hosts[0].Items = append(f.list.Hosts[0].Items, steps.Item{Ref: cp, Title: "Copy HOST_B's certificate file here", Manual: true, Status: steps.Pending,
-				Detail: `C:\HOST_B_cert.cer is not on HOST_A yet`,
+				Detail:  `C:\HOST_B_cert.cer is not on HOST_A yet`,
 				Changes: `Nothing on the server: copy C:\HOST_B_cert.cer from HOST_B to C:\HOST_B_cert.cer on HOST_A.`})
 			m := started(t, f)
 			m.selectRef(cp)
