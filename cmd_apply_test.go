@@ -414,3 +414,24 @@ func TestStatusTextIsAReadableChecklist(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusApplyBadInput(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"status"}, "--plan FILE is required"},
+		{[]string{"apply", "--yes"}, "--plan FILE is required"},
+		{[]string{"status", "--plan", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{[]string{"status", "--plan", "x.yaml", "-N", "sometimes"}, "use disable, optional, mandatory or strict"},
+	}
+	os.WriteFile(filepath.Join(dir, "x.yaml"), []byte("hosts:\n  - name: HOST_A\n    server: 127.0.0.1,1\n    role: partner\n  - name: HOST_B\n    server: 127.0.0.1,2\n    role: partner\nauth:\n  user: sa\ncertificate:\n  expiry: 2031-11-30\n"), 0o600)
+	for _, c := range cases {
+		r := runWithEnv(t, dir, nil, c.args...)
+		assertClean(t, r)
+		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d stderr %q, want 2 and %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+}

@@ -39,7 +39,7 @@ func (f *connFlags) register(cmd *cobra.Command) {
 	f.cmd = cmd
 	fs := cmd.Flags()
 	fs.StringVarP(&f.user, "user", "U", "", "SQL login for every host (overrides the plan's auth.user)")
-	fs.BoolVarP(&f.integrated, "integrated", "E", false, "integrated (Windows) authentication instead of a SQL login")
+	fs.BoolVarP(&f.integrated, "integrated", "E", false, "integrated authentication: SSPI on Windows; elsewhere Kerberos (kinit ticket), or NTLM with -U DOMAIN\\user")
 	fs.StringVarP(&f.encrypt, "encrypt", "N", "", "connection encryption: disable | optional | mandatory | strict")
 	fs.BoolVarP(&f.trust, "trust-server-certificate", "C", false, "trust the server's TLS certificate without validation (last resort: see the error text for safer fixes)")
 	fs.StringVarP(&f.hostInCert, "host-name-in-certificate", "F", "", "host name expected in the server's TLS certificate")

@@ -288,6 +288,13 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			}
 		}
 	}
+	for i := range outs {
+		if outs[i].err != nil {
+			s.log.Warn("step failed", "host", host, "step", items[i].ID, "duration_ms", dur.Milliseconds(), "err", s.red.Redact(outs[i].err.Error()))
+		} else if preps[i].err == nil {
+			s.log.Info("step done", "host", host, "step", items[i].ID, "duration_ms", dur.Milliseconds())
+		}
+	}
 	s.recordOutcomes(outs)
 	return outs
 }
