@@ -129,3 +129,41 @@ func TestKerberosWithoutTicketExplains(t *testing.T) {
 		t.Fatalf("want advice about kinit, got %+v", h)
 	}
 }
+
+func TestFileTransferRouteWithManualCopy(t *testing.T) {
+	cl := startSim(t, nil, 0)
+	p := simPlan(t, cl, plan.ModeMirroring)
+	p.Transfer = plan.TransferFile
+	ctx := context.Background()
+	s := session.Open(ctx, simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	err := s.Apply(ctx, nil)
+	var inc *session.IncompleteError
+	if !errorsAs(err, &inc) || len(inc.Failed) != 0 || len(inc.Conflicts) != 0 {
+		t.Fatalf("first apply: %v", err)
+	}
+	c := s.Checklist()
+	copyRef := steps.Ref{Host: "HOST_A", ID: steps.InboundID("HOST_B", steps.KindCopy)}
+	if it := c.Item(copyRef); it == nil || !it.Manual || it.Status == steps.Done {
+		t.Fatalf("copy item: %+v", it)
+	}
+	if err := s.ConfirmManual(ctx, copyRef); err == nil {
+		t.Fatal("confirmed a copy that did not happen")
+	}
+	// The operator copies every file (here: the simulator does).
+	for _, h := range p.Hosts {
+		for _, peer := range p.Peers(h.Name) {
+			if err := cl.CopyFile(peer, h.Name, p.CertFile(peer)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := s.ConfirmManual(ctx, copyRef); err != nil {
+		t.Fatalf("confirm after the copy: %v", err)
+	}
+	s.RefreshAll(ctx)
+	if err := s.Apply(ctx, nil); err != nil {
+		t.Fatalf("second apply: %v\n%v", err, notDone(s.Checklist()))
+	}
+	assertExactlyOnce(t, p, s)
+}
