@@ -63,7 +63,9 @@ func (m *Model) detailContent(it steps.Item, w int) string {
 		para("Blocked by:", m.blockers(it))
 	}
 	if c := it.Conflict; c != nil {
-		para("Conflict:", c.What)
+		if c.What != it.Detail { // steps often states the conflict as the status
+			para("Conflict:", c.What)
+		}
 		para("Safe way forward:", c.Fix)
 	}
 	for _, w := range it.Warnings {
