@@ -238,20 +238,16 @@ func lex(src string) ([]token, *lexError) {
 				continue
 			}
 			start := i
-			op := string(c)
+			// One character (possibly multi-byte or invalid UTF-8) or a
+			// two-character operator.
+			op := src[i : i+n]
 			if i+1 < len(src) {
-				two := src[i : i+2]
-				switch two {
+				switch two := src[i : i+2]; two {
 				case "<>", "!=", "<=", ">=", "!<", "!>", "::":
 					op = two
 				}
 			}
-			if len(op) == 1 && c >= utf8.RuneSelf {
-				op = string(r)
-				i += n
-			} else {
-				i += len(op)
-			}
+			i += len(op)
 			toks = append(toks, token{Kind: tkOp, Text: op, Raw: src[start:i], Line: line, Pos: start})
 		}
 	}

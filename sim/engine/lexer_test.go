@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -72,6 +73,24 @@ func TestParseErrorsRunNothing(t *testing.T) {
 	}
 	if n := scalar(t, s, "SELECT COUNT(*) FROM sys.symmetric_keys WHERE name = '##MS_DatabaseMasterKey##'"); n != int32(0) {
 		t.Fatal("a batch that does not parse must run nothing")
+	}
+}
+
+func TestNestingLimit(t *testing.T) {
+	for _, src := range []string{
+		"SELECT " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000),
+		"SELECT " + strings.Repeat("- ", 100000) + "1", // "--" would start a comment
+		"SELECT 1 WHERE " + strings.Repeat("NOT ", 100000) + "1 = 1",
+		strings.Repeat("IF 1 = 1 ", 100000) + "PRINT 'x'",
+		strings.Repeat("BEGIN ", 100000),
+	} {
+		_, err := parseBatch(src)
+		if err == nil || err.Number != 191 {
+			t.Fatalf("deep nesting: %+v", err)
+		}
+	}
+	if _, err := parseBatch("SELECT " + strings.Repeat("(", 50) + "1" + strings.Repeat(")", 50)); err != nil {
+		t.Fatalf("moderate nesting rejected: %s", err.Text)
 	}
 }
 

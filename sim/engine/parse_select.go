@@ -178,6 +178,8 @@ func rawSpan(toks []token, start, end token) string {
 // Expressions, lowest precedence first.
 
 func (p *parser) expr() expr {
+	p.enter()
+	defer p.leave()
 	l := p.andExpr()
 	for p.accept("OR") {
 		l = &binExpr{Op: "OR", L: l, R: p.andExpr()}
@@ -194,6 +196,8 @@ func (p *parser) andExpr() expr {
 }
 
 func (p *parser) notExpr() expr {
+	p.enter()
+	defer p.leave()
 	if p.accept("NOT") {
 		return &unaryExpr{Op: "NOT", X: p.notExpr()}
 	}
@@ -294,6 +298,8 @@ func (p *parser) multiplicative() expr {
 }
 
 func (p *parser) unary() expr {
+	p.enter()
+	defer p.leave()
 	if p.acceptOp("-") {
 		return &unaryExpr{Op: "-", X: p.unary()}
 	}

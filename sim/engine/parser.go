@@ -9,9 +9,24 @@ import (
 // raised by panicking with a *parseError and recovered in parseBatch only, so
 // the grammar code stays readable; any other panic is a bug the fuzz test finds.
 type parser struct {
-	toks []token
-	i    int
+	toks  []token
+	i     int
+	depth int
 }
+
+// maxDepth bounds nesting so that hostile input cannot exhaust the stack;
+// SQL Server has a similar limit (error 191).
+const maxDepth = 500
+
+// enter counts one level of nesting; callers defer p.leave().
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		panic(&parseError{errf(191, p.peek().Line, "Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller queries.")})
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
 
 type parseError struct{ msg Message }
 
@@ -189,6 +204,8 @@ func (p *parser) optionName() token {
 
 // statement parses one statement starting at the current token.
 func (p *parser) statement() stmt {
+	p.enter()
+	defer p.leave()
 	t := p.peek()
 	a := at{Line: t.Line}
 	if t.Kind != tkIdent {

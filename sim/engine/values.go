@@ -277,80 +277,102 @@ func compareCI(a, b string) int {
 }
 
 // likeMatch implements LIKE with %, _ and [set] / [^set], case-insensitive.
+// It compiles the pattern to elements and matches by dynamic programming, so
+// a pattern full of % costs O(len(s) * len(pattern)), never exponential time.
 func likeMatch(s, pattern string) bool {
-	return likeRunes([]rune(strings.ToUpper(s)), []rune(strings.ToUpper(pattern)))
+	elems := compileLike([]rune(strings.ToUpper(pattern)))
+	str := []rune(strings.ToUpper(s))
+	// cur[j]: the first i runes of str match the first j elements.
+	cur := make([]bool, len(elems)+1)
+	cur[0] = true
+	for j, e := range elems {
+		cur[j+1] = cur[j] && e.any
+	}
+	next := make([]bool, len(elems)+1)
+	for _, r := range str {
+		next[0] = false
+		for j, e := range elems {
+			switch {
+			case e.any:
+				next[j+1] = next[j] || cur[j+1]
+			default:
+				next[j+1] = cur[j] && e.matches(r)
+			}
+		}
+		cur, next = next, cur
+	}
+	return cur[len(elems)]
 }
 
-func likeRunes(s, p []rune) bool {
-	for len(p) > 0 {
-		switch p[0] {
+// likeElem is one pattern element: % (any run), _ (one rune), a [set] or a
+// literal rune.
+type likeElem struct {
+	any    bool
+	one    bool
+	lit    rune
+	set    []rune // pairs of inclusive ranges
+	neg    bool
+	hasSet bool
+}
+
+func (e likeElem) matches(r rune) bool {
+	switch {
+	case e.one:
+		return true
+	case e.hasSet:
+		in := false
+		for i := 0; i+1 < len(e.set); i += 2 {
+			if r >= e.set[i] && r <= e.set[i+1] {
+				in = true
+			}
+		}
+		return in != e.neg
+	}
+	return r == e.lit
+}
+
+func compileLike(p []rune) []likeElem {
+	var out []likeElem
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
 		case '%':
-			for len(p) > 0 && p[0] == '%' {
-				p = p[1:]
+			if len(out) == 0 || !out[len(out)-1].any {
+				out = append(out, likeElem{any: true})
 			}
-			if len(p) == 0 {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if likeRunes(s[i:], p) {
-					return true
-				}
-			}
-			return false
 		case '_':
-			if len(s) == 0 {
-				return false
-			}
-			s, p = s[1:], p[1:]
+			out = append(out, likeElem{one: true})
 		case '[':
 			end := -1
-			for i := 2; i < len(p); i++ {
-				if p[i] == ']' {
-					end = i
+			for k := i + 2; k < len(p); k++ {
+				if p[k] == ']' {
+					end = k
 					break
 				}
 			}
 			if end < 0 {
-				// An unclosed [ matches itself literally.
-				if len(s) == 0 || s[0] != '[' {
-					return false
-				}
-				s, p = s[1:], p[1:]
+				out = append(out, likeElem{lit: '['}) // an unclosed [ is literal
 				continue
 			}
-			if len(s) == 0 {
-				return false
+			body := p[i+1 : end]
+			e := likeElem{hasSet: true}
+			if len(body) > 0 && body[0] == '^' {
+				e.neg, body = true, body[1:]
 			}
-			set := p[1:end]
-			neg := len(set) > 0 && set[0] == '^'
-			if neg {
-				set = set[1:]
-			}
-			match := false
-			for i := 0; i < len(set); i++ {
-				if i+2 < len(set) && set[i+1] == '-' {
-					if s[0] >= set[i] && s[0] <= set[i+2] {
-						match = true
-					}
-					i += 2
+			for k := 0; k < len(body); k++ {
+				if k+2 < len(body) && body[k+1] == '-' {
+					e.set = append(e.set, body[k], body[k+2])
+					k += 2
 					continue
 				}
-				if s[0] == set[i] {
-					match = true
-				}
+				e.set = append(e.set, body[k], body[k])
 			}
-			if match == neg {
-				return false
-			}
-			s, p = s[1:], p[end+1:]
+			out = append(out, e)
+			i = end
 		default:
-			if len(s) == 0 || s[0] != p[0] {
-				return false
-			}
-			s, p = s[1:], p[1:]
+			out = append(out, likeElem{lit: p[i]})
 		}
 	}
-	return len(s) == 0
+	return out
 }
 
 // outValue converts an evaluator value to the API type of column type t.
