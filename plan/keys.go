@@ -29,8 +29,14 @@ func certificateKeys() []string { return []string{"expiry", "start_date", "subje
 // gets its own error instead of "unknown key", because the fix is not a rename.
 func isSecretKey(key string) bool {
 	k := strings.ToLower(key)
-	for _, w := range []string{"pass", "pwd", "secret"} {
+	// Misspellings count too: a "pasword" key still holds a password.
+	for _, w := range []string{"pass", "pasw", "pwd", "pword", "secret"} {
 		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	for _, part := range strings.FieldsFunc(k, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
+		if part == "pw" {
 			return true
 		}
 	}

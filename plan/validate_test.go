@@ -129,3 +129,24 @@ func TestUnknownKeyMsg(t *testing.T) {
 		}
 	}
 }
+
+func TestIsSecretKey(t *testing.T) {
+	for _, k := range []string{"password", "Password", "pasword", "passwd", "pwd", "pw", "sa_pw", "master-key-pw",
+		"login_secret", "PASSWORD_HOST_A", "pword"} {
+		if !isSecretKey(k) {
+			t.Errorf("%q not treated as a secret", k)
+		}
+	}
+	// A false positive costs little (such a key is unknown anyway), but the
+	// valid keys must never trip it.
+	keys := append([]string{"pwr", "power", "spw"}, topKeys()...)
+	keys = append(keys, hostKeys()...)
+	keys = append(keys, authKeys()...)
+	keys = append(keys, endpointKeys()...)
+	keys = append(keys, certificateKeys()...)
+	for _, k := range keys {
+		if isSecretKey(k) {
+			t.Errorf("%q treated as a secret", k)
+		}
+	}
+}
