@@ -435,3 +435,31 @@ func TestStatusApplyBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyLeavesConflictsAndExits1(t *testing.T) {
+	cl := startTestSim(t)
+	dir := t.TempDir()
+	planPath := writeSimPlanFile(t, cl, dir)
+	// Another DBA made HOST_A's endpoint with Windows authentication
+	// (straight into the simulated engine: only session talks TDS).
+	eng := cl.Engine("HOST_A").NewSession("sa")
+	for _, o := range eng.ExecBatch("CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 7024) FOR DATABASE_MIRRORING (AUTHENTICATION = WINDOWS NEGOTIATE, ROLE = ALL);") {
+		for _, m := range o.Messages {
+			if m.IsError() {
+				t.Fatal(m.Text)
+			}
+		}
+	}
+	r := runWithEnv(t, dir, []string{"SQLCMDPASSWORD=" + e2eSimPassword, "XDG_STATE_HOME=" + dir,
+		"MIRRORCERT_MASTER_KEY_PASSWORD_HOST_A=Mk-A-Pa55word!", "MIRRORCERT_MASTER_KEY_PASSWORD_HOST_B=Mk-B-Pa55word!", "MIRRORCERT_MASTER_KEY_PASSWORD_HOST_W=Mk-W-Pa55word!"},
+		"apply", "--plan", planPath, "--yes")
+	assertClean(t, r)
+	if r.code != 1 || !strings.Contains(r.stderr, "needs a decision: HOST_A:outbound/endpoint") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// The endpoint was left alone: still Windows authentication.
+	outs := eng.ExecBatch("SELECT connection_auth_desc FROM sys.database_mirroring_endpoints")
+	if len(outs) != 1 || outs[0].Result == nil || len(outs[0].Result.Rows) != 1 || strings.Contains(fmt.Sprint(outs[0].Result.Rows[0][0]), "CERTIFICATE") {
+		t.Fatalf("endpoint after apply: %+v", outs)
+	}
+}

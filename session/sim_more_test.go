@@ -2,12 +2,17 @@ package session_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	mssql "github.com/microsoft/go-mssqldb"
+	"github.com/microsoft/go-mssqldb/msdsn"
 
 	"github.com/mirrorcert/mirrorcert/plan"
 	"github.com/mirrorcert/mirrorcert/session"
@@ -166,4 +171,52 @@ func TestFileTransferRouteWithManualCopy(t *testing.T) {
 		t.Fatalf("second apply: %v\n%v", err, notDone(s.Checklist()))
 	}
 	assertExactlyOnce(t, p, s)
+}
+
+// execDirect runs SQL on one simulated instance outside the session, as
+// another DBA would.
+func execDirect(t *testing.T, addr, query string) {
+	t.Helper()
+	cfg, err := msdsn.Parse(fmt.Sprintf("sqlserver://sa@%s?encrypt=disable", hostPort(addr)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Password = simPassword
+	db := sql.OpenDB(mssql.NewConnectorConfig(cfg))
+	defer db.Close()
+	if _, err := db.Exec(query); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func TestConflictIsLeftForADecisionThenRemedied(t *testing.T) {
+	cl := startSim(t, nil, 0)
+	p := simPlan(t, cl, plan.ModeMirroring)
+	execDirect(t, cl.Instances()[0].Addr, "CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 7024) FOR DATABASE_MIRRORING (AUTHENTICATION = WINDOWS NEGOTIATE, ROLE = ALL);")
+	ctx := context.Background()
+	s := session.Open(ctx, simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	err := s.Apply(ctx, nil)
+	var inc *session.IncompleteError
+	ref := steps.Ref{Host: "HOST_A", ID: steps.IDEndpoint}
+	if !errorsAs(err, &inc) || len(inc.Conflicts) != 1 || inc.Conflicts[0] != ref {
+		t.Fatalf("apply: %v (%+v)", err, inc)
+	}
+	c := s.Checklist()
+	it := c.Item(ref)
+	if it.Status != steps.Conflict || it.Conflict == nil || len(it.Conflict.Remedy) == 0 {
+		t.Fatalf("endpoint: %+v", it)
+	}
+	if _, err := s.Run(ctx, ref); err == nil || !strings.Contains(err.Error(), "needs a decision") {
+		t.Fatalf("Run on a conflict: %v", err)
+	}
+	if _, err := s.RunRemedy(ctx, ref, "endpoint_mirroring"); err == nil {
+		t.Fatal("a remedy ran without the exact confirmation")
+	}
+	if _, err := s.RunRemedy(ctx, ref, it.Conflict.Object); err != nil {
+		t.Fatalf("remedy: %v", err)
+	}
+	if err := s.Apply(ctx, nil); err != nil {
+		t.Fatalf("apply after the remedy: %v\n%v", err, notDone(s.Checklist()))
+	}
 }
