@@ -8,9 +8,13 @@
 //
 //	s := session.Open(ctx, session.Options{Plan: p, ...}) // connects and reads every host concurrently
 //	defer s.Close()
-//	s.Hosts()      // per-host connection status (a failed host does not stop the others)
-//	s.Checklist()  // steps.Build over the last read states
-//	s.Run(ctx, ref) / s.Apply(ctx, progress)
+//	s.Hosts()                  // per-host status: Connected, Err, Version
+//	s.Checklist()              // steps.Build over the last read states (+ Failed for failed runs)
+//	s.Run(ctx, ref)            // one pending item; the host is re-read in the same round trip
+//	s.RunRemedy(ctx, ref, obj) // a conflict's destructive remedy; obj must equal ConflictInfo.Object
+//	s.ConfirmManual(ctx, ref)  // after a manual file copy: re-read and check
+//	s.Apply(ctx, progress)     // every pending item, hosts in parallel; *IncompleteError if not all done
+//	s.Refresh / RefreshAll / States / Stats / Redactor / TranscriptDir
 //
 // Open returns after every host has been tried: connected and read, or failed.
 // It never returns nil; per-host failures are in Hosts()[i].Err and that host's
@@ -22,14 +26,25 @@
 // Round trips: a step's statements and the state re-read after it travel in one
 // batch, and Apply sends every item that can run on a host at that moment in
 // one batch, so apply needs about as many round trips per host as the longest
-// dependency chain of the procedure.
+// dependency chain of the procedure. Stats counts them.
 //
 // Errors from statements are *SQLError (host, step, number, severity, state,
 // line within the step, message). After a broken connection the session
 // reconnects and re-reads the state instead of re-sending anything: the state
-// decides what is still pending.
+// decides what is still pending, and the item shows Failed until run again.
+// Cancelling the context of Run or Apply makes the driver send an attention.
+//
+// A host before SQL Server 2012 (no CERTENCODED) switches the checklist to the
+// file route (BACKUP CERTIFICATE / copy / FROM FILE), and every item says why
+// in its Warnings.
 //
 // Secrets (connection, master key and generated login passwords) are known to
 // the session's Redactor; every string that leaves the package through logs,
-// the transcript or errors passes through it.
+// the transcript or errors passes through it. A generated master key password
+// is returned once, in RunResult.GeneratedMasterKeyPassword of the run that
+// created the key.
+//
+// The transcript (TranscriptDir, default DefaultTranscriptDir) holds
+// transcript.jsonl, one Record per statement run, and executed-HOST.sql; files
+// are 0600 in a 0700 directory and only ever appended to.
 package session

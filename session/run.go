@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/mirrorcert/mirrorcert/plan"
 	"github.com/mirrorcert/mirrorcert/steps"
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
 )
@@ -383,13 +381,3 @@ func (s *Session) recordOutcomes(outs []outcome) {
 		}
 	}
 }
-
-// hostRole returns the role of a host in the plan, "" when unknown.
-func hostRole(p *plan.Plan, host string) string {
-	if h := p.Host(host); h != nil {
-		return h.Role
-	}
-	return ""
-}
-
-var _ = errors.New

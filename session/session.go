@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -466,6 +465,3 @@ func (s *Session) Close() error {
 	}
 	return s.tr.Close()
 }
-
-// errNotConnected says a host must be (re)connected first.
-var errNotConnected = errors.New("not connected")
