@@ -64,6 +64,18 @@ func (d *decoder) report(field, format string, args ...any) {
 	if d.unknownIn[parent] {
 		return
 	}
+	// A field inside a block that is already wrong as a whole (a host given
+	// as a single value) would only be reported as missing.
+	for f := parent; f != ""; {
+		if d.bad[f] {
+			return
+		}
+		i := strings.LastIndexAny(f, ".[")
+		if i < 0 {
+			break
+		}
+		f = f[:i]
+	}
 	d.fail(field, d.line(field), format, args...)
 }
 

@@ -56,12 +56,12 @@ func Parse(data []byte, path string, now time.Time) (*Plan, error) {
 	if err := dec.Decode(&extra); err == nil {
 		d.ps.add("", extra.Line, "a plan is one YAML document; remove the second \"---\" document")
 	}
-	d.plan(&root, p)
-	if len(d.ps.list) > 0 {
-		// Checking a half-read plan would only repeat what is already reported.
-		d.check(p, now)
+	if !d.plan(&root, p) {
+		// Not a mapping at all: every check would only say "missing".
 		return nil, d.ps.err(path)
 	}
+	// Checked even when reading found problems, so that every problem is
+	// listed at once; fail and report skip fields already reported.
 	d.check(p, now)
 	if err := d.ps.err(path); err != nil {
 		return nil, err

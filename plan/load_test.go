@@ -185,6 +185,10 @@ func TestProblems(t *testing.T) {
 		{"yaml syntax", "hosts:\n  - name: A\n\t server: b\n", "", 2, "not valid YAML", 0},
 		{"two documents", base + "---\nhosts: []\n", "", 21, "one YAML document", 0},
 		{"empty", "", "", 0, "empty", 0},
+		{"host as a value", "hosts:\n  - HOST_A\n  - {name: B, server: b, role: partner}\n  - {name: C, server: c, role: partner}\ncertificate: {expiry: 2029-11-30}\n",
+			"hosts[0]", 2, "expected hosts[0] to be a mapping", 0},
+		{"null", "~\n", "", 1, "empty", 0},
+		{"a list", "- HOST_A\n- HOST_B\n", "", 1, "expected the plan to be a mapping", 0},
 		{"address with scheme", edit(t, "    role: witness\n", "    role: witness\n    address: tcp://w:7024\n"), "hosts[2].address", 11, "mirrorcert adds TCP://", 0},
 	}
 	for _, c := range cases {

@@ -52,15 +52,17 @@ func mergeAuth(def, own Auth, set authSet) Auth {
 	return out
 }
 
-func (d *decoder) plan(root *yaml.Node, p *Plan) {
+// plan reads the whole file into p; false when the document is not a
+// mapping at all.
+func (d *decoder) plan(root *yaml.Node, p *Plan) bool {
 	root = resolve(root)
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		d.fail("", root.Line, "the plan is empty; it needs at least hosts: (see examples/docs-example.yaml)")
-		return
+		return false
 	}
 	hostsSeen := false
 	var hostAuth []Auth
-	d.mapping(root, "", topKeys(), func(key string, v *yaml.Node, f string) {
+	ok := d.mapping(root, "", topKeys(), func(key string, v *yaml.Node, f string) {
 		switch key {
 		case "mode":
 			p.Mode = d.str(v, f)
@@ -106,6 +108,7 @@ func (d *decoder) plan(root *yaml.Node, p *Plan) {
 		hostAuth[i].CACertificate = d.relPath(hostAuth[i].CACertificate)
 		p.Hosts[i].Auth = mergeAuth(p.Auth, hostAuth[i], d.hostAuthSet[i])
 	}
+	return ok
 }
 
 func (d *decoder) relPath(path string) string {
