@@ -284,14 +284,22 @@ func (s *Session) Checklist() steps.Checklist {
 				it.Status = steps.Failed
 				it.Detail = s.red.Redact(err.Error())
 			}
-			if len(legacy) > 0 && p != s.plan {
-				it.Warnings = append(it.Warnings, fmt.Sprintf(
-					"%s runs a SQL Server version before 2012 (11.x), which has no CERTENCODED: certificates are handed over by file (BACKUP CERTIFICATE, copy, CREATE CERTIFICATE FROM FILE) instead of in-band",
-					strings.Join(legacy, ", ")))
+			if len(legacy) > 0 && p != s.plan && fileRouteItem(it.ID) {
+				why := fmt.Sprintf("%s runs a SQL Server version before 2012 (11.x), which has no CERTENCODED: certificates are handed over by file (BACKUP CERTIFICATE, copy, CREATE CERTIFICATE FROM FILE) instead of in-band",
+					strings.Join(legacy, ", "))
+				it.Warnings = append(it.Warnings, why)
+				it.Detail += " (file route: " + strings.Join(legacy, ", ") + " is older than SQL Server 2012)"
 			}
 		}
 	}
 	return c
+}
+
+// fileRouteItem reports whether an item exists or differs because of the
+// file route: the backup, the copies and the peer certificates.
+func fileRouteItem(id string) bool {
+	return id == steps.IDBackup || strings.HasSuffix(id, "/"+steps.KindCopy) ||
+		(strings.HasPrefix(id, "inbound/") && strings.HasSuffix(id, "/"+steps.KindCertificate))
 }
 
 // notifyLocked wakes everyone waiting for a state change (Apply's hosts).
