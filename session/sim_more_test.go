@@ -78,8 +78,11 @@ func TestPre2012FallsBackToTheFileRoute(t *testing.T) {
 	for _, w := range backup.Warnings {
 		found = found || strings.Contains(w, "2012")
 	}
-	if !found {
-		t.Errorf("the checklist does not say why: %v", backup.Warnings)
+	if !found || !strings.Contains(backup.Detail, "2012") {
+		t.Errorf("the checklist does not say why: %q %v", backup.Detail, backup.Warnings)
+	}
+	if mk := c.Item(steps.Ref{Host: "HOST_A", ID: steps.IDMasterKey}); len(mk.Warnings) != 0 {
+		t.Errorf("the note is on unrelated items too: %v", mk.Warnings)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	mssql "github.com/microsoft/go-mssqldb"
+
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
 )
 
@@ -154,5 +156,13 @@ func TestDefaultTranscriptDir(t *testing.T) {
 	}
 	if got != "/tmp/xdg-state/mirrorcert/20261123T010203Z" {
 		t.Fatalf("got %s", got)
+	}
+}
+
+func TestUnknownCertEncodedIsRecognised(t *testing.T) {
+	old := &batchResult{Errors: []mssql.Error{{Number: 195, Class: 15, Message: "'CERTENCODED' is not a recognized built-in function name."}}}
+	other := &batchResult{Errors: []mssql.Error{{Number: 195, Class: 15, Message: "'FOO' is not a recognized built-in function name."}}}
+	if !unknownCertEncoded(old) || unknownCertEncoded(other) || unknownCertEncoded(&batchResult{}) {
+		t.Fatal("unknownCertEncoded")
 	}
 }
