@@ -223,3 +223,22 @@ func TestConflictIsLeftForADecisionThenRemedied(t *testing.T) {
 		t.Fatalf("apply after the remedy: %v\n%v", err, notDone(s.Checklist()))
 	}
 }
+
+func TestEveryEncryptModeConnects(t *testing.T) {
+	cl := startSim(t, nil, 0)
+	for _, mode := range []string{plan.EncryptDisable, plan.EncryptOptional, plan.EncryptMandatory} {
+		t.Run(mode, func(t *testing.T) {
+			p := simPlan(t, cl, plan.ModeMirroring)
+			for i := range p.Hosts {
+				p.Hosts[i].Auth.Encrypt = mode
+			}
+			s := session.Open(context.Background(), simOptions(t, p, t.TempDir()))
+			defer s.Close()
+			for _, h := range s.Hosts() {
+				if !h.Connected || h.Err != nil {
+					t.Fatalf("%s: %+v", mode, h)
+				}
+			}
+		})
+	}
+}
