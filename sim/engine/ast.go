@@ -182,6 +182,17 @@ type execStmt struct {
 
 type tranStmt struct{ at }
 
+type alterDatabaseStmt struct {
+	at
+	Name   string
+	Option string // PARTNER, WITNESS, SAFETY, ...
+}
+
+type tryStmt struct {
+	at
+	Try, Catch []stmt
+}
+
 type throwStmt struct {
 	at
 	Num, Msg, State expr

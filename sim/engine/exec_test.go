@@ -198,3 +198,41 @@ func TestErrorLogAndFileProbe(t *testing.T) {
 	op := in.NewSession("nobody")
 	runErr(t, op, "EXEC xp_readerrorlog", 229)
 }
+
+// TestTryCatch runs the product's TolerateError shape (steps/tsql) and the
+// ERROR_ functions.
+func TestTryCatch(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	outbound(t, s, "HOST_A")
+	run(t, s, `BACKUP CERTIFICATE HOST_A_cert TO FILE = 'C:\HOST_A_cert.cer';`)
+	tolerate := "BEGIN TRY\n    BACKUP CERTIFICATE HOST_A_cert TO FILE = N'C:\\HOST_A_cert.cer';\nEND TRY\nBEGIN CATCH\n" +
+		"    IF ERROR_NUMBER() <> 15240 THROW;\n    PRINT N'The backup file exists already.';\nEND CATCH"
+	outs := run(t, s, tolerate)
+	if infoTexts(outs) != "The backup file exists already." {
+		t.Fatalf("tolerated error: %+v", outs)
+	}
+	// Another error is rethrown with its own number, and ends the batch.
+	other := strings.Replace(tolerate, "HOST_A_cert TO", "ghost_cert TO", 1) + "\nPRINT 'after'"
+	outs = s.ExecBatch(other)
+	errs := errorsOf(outs)
+	if len(errs) != 1 || errs[0].Number != 15151 || infoTexts(outs) != "" {
+		t.Fatalf("rethrow: %+v", outs)
+	}
+	rs := query(t, s, "BEGIN TRY\nSELECT 1/0\nEND TRY\nBEGIN CATCH\nSELECT ERROR_NUMBER(), ERROR_SEVERITY(), ERROR_STATE(), ERROR_LINE(), ERROR_MESSAGE()\nEND CATCH")
+	if !equalRow(rs.Rows[0], []any{int32(8134), int32(16), int32(1), int32(2), "Divide by zero error encountered."}) {
+		t.Fatalf("ERROR_ functions = %v", rs.Rows[0])
+	}
+	if got := scalar(t, s, "SELECT ERROR_NUMBER()"); got != nil {
+		t.Fatalf("ERROR_NUMBER() outside CATCH = %v", got)
+	}
+	// The product's RequireSecrets guard.
+	m := runErr(t, s, "IF N'' = N''\n    OR N'x' = N''\n    RAISERROR(N'Fill in every password.', 16, 1);", 50000)
+	if m.Text != "Fill in every password." || m.Class != 16 {
+		t.Fatalf("RAISERROR = %+v", m)
+	}
+	// Starting a session: the documentation's ALTER DATABASE with its placeholder name.
+	m = runErr(t, s, "ALTER DATABASE db SET PARTNER = 'TCP://host_a.fqdn:7024'", 5011)
+	if m.Class != 14 {
+		t.Fatalf("5011 class = %d", m.Class)
+	}
+}

@@ -369,8 +369,25 @@ func (ev *evaluator) call(f *funcExpr) any {
 	case "OBJECT_ID":
 		args(1, 2)
 		return nil
-	case "ERROR_NUMBER":
-		return int64(s.lastError)
+	case "ERROR_NUMBER", "ERROR_MESSAGE", "ERROR_SEVERITY", "ERROR_STATE", "ERROR_LINE", "ERROR_PROCEDURE":
+		args(0, 0)
+		c := s.caught
+		if c == nil {
+			return nil // outside a CATCH block
+		}
+		switch f.Name {
+		case "ERROR_NUMBER":
+			return int64(c.Number)
+		case "ERROR_MESSAGE":
+			return c.Text
+		case "ERROR_SEVERITY":
+			return int64(c.Class)
+		case "ERROR_STATE":
+			return int64(c.State)
+		case "ERROR_LINE":
+			return int64(c.Line)
+		}
+		return nil
 	}
 	panic(&sqlError{msg: errf(195, 0, "'%s' is not a recognized built-in function name.", strings.ToLower(f.Name)), abortBatch: true})
 }

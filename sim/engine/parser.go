@@ -223,6 +223,17 @@ func (p *parser) statement() stmt {
 		if p.accept("ENDPOINT") {
 			return p.endpoint(a, true)
 		}
+		if p.accept("DATABASE") {
+			s := &alterDatabaseStmt{at: a, Name: p.ident()}
+			p.expect("SET")
+			o := p.optionName()
+			s.Option = strings.ToUpper(o.Text)
+			// The option's value: everything up to the end of the statement.
+			for t := p.peek(); t.Kind != tkEOF && !t.isOp(";") && !startsStatement(t); t = p.peek() {
+				p.next()
+			}
+			return s
+		}
 		p.fail()
 	case "DROP":
 		p.next()
@@ -251,6 +262,9 @@ func (p *parser) statement() stmt {
 				p.next()
 			}
 			return &tranStmt{at: a}
+		}
+		if p.accept("TRY") {
+			return p.tryCatch(a)
 		}
 		b := &blockStmt{at: a}
 		for {
@@ -290,7 +304,7 @@ func (p *parser) statement() stmt {
 		p.next()
 		s := &throwStmt{at: a}
 		if p.peek().Kind == tkEOF || p.peek().isOp(";") || startsStatement(p.peek()) {
-			return s // rethrow form; only meaningful in CATCH, which is not supported
+			return s // rethrow form, for CATCH blocks
 		}
 		s.Num = p.expr()
 		p.expectOp(",")
@@ -345,4 +359,32 @@ func (p *parser) body() stmt {
 		p.fail()
 	}
 	return p.statement()
+}
+
+// tryCatch parses the rest of BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH.
+func (p *parser) tryCatch(a at) stmt {
+	s := &tryStmt{at: a}
+	block := func(kw string) []stmt {
+		var body []stmt
+		for {
+			for p.acceptOp(";") {
+			}
+			if p.peek().is("END") && p.peekAt(1).is(kw) {
+				p.next()
+				p.next()
+				return body
+			}
+			if p.peek().Kind == tkEOF {
+				p.fail()
+			}
+			body = append(body, p.statement())
+		}
+	}
+	s.Try = block("TRY")
+	for p.acceptOp(";") {
+	}
+	p.expect("BEGIN")
+	p.expect("CATCH")
+	s.Catch = block("CATCH")
+	return s
 }

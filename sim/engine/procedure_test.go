@@ -282,3 +282,34 @@ func TestRotation(t *testing.T) {
 		t.Fatalf("15580 text = %q", m.Text)
 	}
 }
+
+// TestProductDiagnostics runs the diagnostic SELECTs the product shows
+// (steps/tsql/diag.go), copied because sim imports nothing of the product.
+func TestProductDiagnostics(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	outbound(t, s, "HOST_A")
+	run(t, s, "CREATE LOGIN HOST_B_login WITH PASSWORD = 'Str0ng-HOST_B'; CREATE USER HOST_B_user FOR LOGIN HOST_B_login; GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [HOST_B_login];")
+	for q, want := range map[string]int{
+		"SELECT name, create_date FROM sys.symmetric_keys WHERE name = N'##MS_DatabaseMasterKey##';": 1,
+		"SELECT c.name, p.name AS owner, c.pvt_key_encryption_type_desc, c.subject, c.start_date, c.expiry_date, c.thumbprint\n" +
+			"FROM sys.certificates AS c LEFT JOIN sys.database_principals AS p ON p.principal_id = c.principal_id\n" +
+			"WHERE c.name NOT LIKE N'##%';": 1,
+		"SELECT e.name, e.state_desc, e.role_desc, e.connection_auth_desc, c.name AS certificate, e.encryption_algorithm_desc, t.port\n" +
+			"FROM sys.database_mirroring_endpoints AS e JOIN sys.tcp_endpoints AS t ON t.endpoint_id = e.endpoint_id\n" +
+			"LEFT JOIN sys.certificates AS c ON c.certificate_id = e.certificate_id;": 1,
+		"SELECT sp.name AS login, dp.name AS [user]\n" +
+			"FROM sys.server_principals AS sp LEFT JOIN sys.database_principals AS dp ON dp.sid = sp.sid\n" +
+			"WHERE sp.type = 'S';": 4,
+		"SELECT e.name AS endpoint, g.name AS grantee, p.state_desc\n" +
+			"FROM sys.server_permissions AS p JOIN sys.database_mirroring_endpoints AS e ON e.endpoint_id = p.major_id\n" +
+			"JOIN sys.server_principals AS g ON g.principal_id = p.grantee_principal_id\n" +
+			"WHERE p.class_desc = N'ENDPOINT' AND p.permission_name = N'CONNECT';": 1,
+		"SELECT CERTENCODED(CERT_ID(N'HOST_A_cert')) AS encoded;": 1,
+		"SELECT DB_NAME(database_id) AS database_name, mirroring_role_desc, mirroring_state_desc, mirroring_partner_name, mirroring_witness_name\n" +
+			"FROM sys.database_mirroring WHERE mirroring_guid IS NOT NULL;": 0,
+	} {
+		if rs := query(t, s, q); len(rs.Rows) != want {
+			t.Errorf("%s\n rows = %d, want %d: %v", q, len(rs.Rows), want, rs.Rows)
+		}
+	}
+}

@@ -135,7 +135,7 @@ func (r *runner) nested(sql string, vars map[string]*variable, done func(map[str
 		s.lastError = perr.Number
 		return
 	}
-	inner := &runner{s: s, pending: r.pending}
+	inner := &runner{s: s, pending: r.pending, catching: r.catching}
 	r.pending = nil
 	func() {
 		s.vars = vars
@@ -148,6 +148,11 @@ func (r *runner) nested(sql string, vars map[string]*variable, done func(map[str
 	}()
 	r.out = append(r.out, inner.out...)
 	r.pending = inner.pending
+	if inner.caught != nil {
+		// An error in dynamic SQL inside TRY goes to the caller's CATCH.
+		r.caught, r.aborted = inner.caught, true
+		return
+	}
 	if done != nil {
 		done(vars) // OUTPUT parameters are copied back in the caller's scope
 	}

@@ -25,7 +25,8 @@ type session struct {
 	rowcount  int64
 	lastError int32
 	tranCount int32
-	depth     int // nesting of EXEC (@sql) / sp_executesql
+	depth     int      // nesting of EXEC (@sql) / sp_executesql
+	caught    *Message // the error a CATCH block is handling, for ERROR_NUMBER() etc.
 }
 
 // Database implements Session.
@@ -89,10 +90,12 @@ func (s *session) isSysadmin() bool {
 
 // runner executes one batch's statements and collects their outputs.
 type runner struct {
-	s       *session
-	out     []Output
-	pending []Message // PRINT output waiting for the next statement's DONE
-	aborted bool
+	s        *session
+	out      []Output
+	pending  []Message // PRINT output waiting for the next statement's DONE
+	aborted  bool
+	catching bool     // inside BEGIN TRY: the first error goes to CATCH
+	caught   *Message // that error
 }
 
 func (r *runner) emit(o Output) {
@@ -137,6 +140,13 @@ func (r *runner) fail(st stmt, e *sqlError) {
 		m.Line = int32(st.stmtLine())
 	}
 	r.s.lastError = m.Number
+	if r.catching {
+		// In a TRY block any error (severity above 10) ends the block and
+		// is handed to CATCH instead of the client.
+		r.caught = &m
+		r.aborted = true
+		return
+	}
 	r.emit(Output{Messages: []Message{m}})
 	if e.abortBatch || r.s.xactAbort {
 		r.aborted = true
@@ -198,6 +208,18 @@ func (r *runner) exec(st stmt) {
 				s.xactAbort = st.On
 			}
 		}
+	case *tryStmt:
+		inner := &runner{s: s, pending: r.pending, catching: true}
+		r.pending = nil
+		inner.runList(st.Try)
+		r.out = append(r.out, inner.out...)
+		r.pending = inner.pending
+		if inner.caught != nil {
+			saved := s.caught
+			s.caught = inner.caught
+			defer func() { s.caught = saved }()
+			r.runList(st.Catch)
+		}
 	case *tranStmt:
 		// Transactions are accepted; catalog changes are not rolled back.
 	case *selectStmt:
@@ -206,6 +228,10 @@ func (r *runner) exec(st stmt) {
 		r.execProc(st)
 	case *throwStmt:
 		ev := &evaluator{s: s}
+		if st.Num == nil && s.caught != nil {
+			m := *s.caught
+			panic(&sqlError{msg: m, abortBatch: true})
+		}
 		if st.Num == nil {
 			panic(newErr(10704, "To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW statement inside a CATCH block, or add error parameters to the THROW statement."))
 		}

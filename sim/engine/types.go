@@ -163,8 +163,10 @@ func (ev *evaluator) funcType(f *funcExpr) Column {
 			}
 			return Column{Type: NVarChar, Size: c.Size, Nullable: true}
 		}
-	case "CONCAT":
+	case "CONCAT", "ERROR_MESSAGE":
 		return nv(4000)
+	case "ERROR_PROCEDURE":
+		return nv(128)
 	case "QUOTENAME":
 		return nv(258)
 	case "NEWID":
