@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,7 +56,11 @@ host unreachable).`,
 				}
 				defer mkw.close()
 			}
-			s, closeAll, err := openSession(cmd.Context(), p, &cf, stderr, session.MasterKeyFromEnv(nil, nil))
+			// Ctrl-C cancels: the driver sends an attention so the running
+			// batch stops on the server, and what was done is reported.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			s, closeAll, err := openSession(ctx, p, &cf, stderr, session.MasterKeyFromEnv(nil, nil))
 			if err != nil {
 				return exitCode(2, err)
 			}
@@ -73,7 +80,7 @@ host unreachable).`,
 			}
 			var outMu sync.Mutex
 			var mkErr error
-			applyErr := s.Apply(cmd.Context(), func(e session.Event) {
+			applyErr := s.Apply(ctx, func(e session.Event) {
 				if e.Phase == session.PhaseStart {
 					return
 				}
@@ -138,6 +145,9 @@ func applyExit(w io.Writer, s *session.Session, applyErr, mkErr error) error {
 			return exitCode(2, fmt.Errorf("apply: not every host could be reached (%s); the others were configured as far as possible", strings.Join(inc.Unreachable, ", ")))
 		}
 		return exitCode(1, fmt.Errorf("apply: %s", inc.Error()))
+	}
+	if errors.Is(applyErr, context.Canceled) {
+		return exitCode(1, errors.New("apply: interrupted; run `mirrorcert status` to see what was done, then apply again"))
 	}
 	if applyErr != nil {
 		return exitCode(2, fmt.Errorf("apply: %s", s.Redactor().Redact(applyErr.Error())))

@@ -463,3 +463,35 @@ func TestApplyLeavesConflictsAndExits1(t *testing.T) {
 		t.Fatalf("endpoint after apply: %+v", outs)
 	}
 }
+
+func TestApplyInterruptedStopsCleanly(t *testing.T) {
+	cl := startTestSim(t)
+	dir := t.TempDir()
+	planPath := writeSimPlanFile(t, cl, dir)
+	cl.SetLatency(2 * time.Second)
+	cmd := exec.Command(testBinary, "apply", "--plan", planPath, "--yes")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "SQLCMDPASSWORD="+e2eSimPassword, "XDG_STATE_HOME="+dir,
+		"MIRRORCERT_MASTER_KEY_PASSWORD_HOST_A=Mk-A-Pa55word!", "MIRRORCERT_MASTER_KEY_PASSWORD_HOST_B=Mk-B-Pa55word!", "MIRRORCERT_MASTER_KEY_PASSWORD_HOST_W=Mk-W-Pa55word!")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Connect and read take one latency; interrupt during the first steps.
+	time.Sleep(3 * time.Second)
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("apply did not stop after an interrupt")
+	}
+	r := result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+	assertClean(t, r)
+	if r.code != 1 || !strings.Contains(r.stderr, "interrupted") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
