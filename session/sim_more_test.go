@@ -242,3 +242,25 @@ func TestEveryEncryptModeConnects(t *testing.T) {
 		})
 	}
 }
+
+func TestApplyNineReplicas(t *testing.T) {
+	var names []string
+	for i := 1; i <= 9; i++ {
+		names = append(names, fmt.Sprintf("REPLICA_%d", i))
+	}
+	cl := startSim(t, names, 0)
+	p := simPlan(t, cl, plan.ModeAG)
+	ctx := context.Background()
+	s := session.Open(ctx, simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	if err := s.Apply(ctx, nil); err != nil {
+		t.Fatalf("apply: %v\n%v", err, notDone(s.Checklist()))
+	}
+	assertExactlyOnce(t, p, s)
+	// Every host: one read plus about one batch per link of the chain.
+	for h, n := range s.Stats().PerHost {
+		if n > 15 { // one batch per item would be 36
+			t.Errorf("%s: %d batches; batching items per wave should keep this near 5", h, n)
+		}
+	}
+}
