@@ -155,7 +155,7 @@ func applyExit(w io.Writer, s *session.Session, applyErr, mkErr error) error {
 	return exitCode(1, fmt.Errorf("apply: %w", mkErr))
 }
 
-func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLineText(s string) string { return printable(strings.Join(strings.Fields(s), " ")) }
 
 // mkWriter writes generated master key passwords to a file that did not exist
 // before (O_EXCL, 0600), one "HOST<TAB>password" line per host. A directory

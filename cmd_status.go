@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -138,7 +139,7 @@ func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 			conn += ", SQL Server " + v
 		}
 		if h.Error != nil {
-			conn = "NOT CONNECTED: " + *h.Error
+			conn = "NOT CONNECTED: " + printable(*h.Error)
 		}
 		fmt.Fprintf(&b, "%s  %s  %s  %s\n", h.Name, h.Server, h.Role, conn)
 		width := 0
@@ -146,7 +147,7 @@ func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 			width = max(width, len(it.ID))
 		}
 		for _, it := range h.Items {
-			fmt.Fprintf(&b, "  %-8s  %-*s  %s\n", it.Status, width, it.ID, it.Detail)
+			fmt.Fprintf(&b, "  %-8s  %-*s  %s\n", it.Status, width, it.ID, printable(it.Detail))
 		}
 	}
 	switch {
@@ -165,4 +166,19 @@ func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// printable replaces control characters (escape sequences included) with a
+// visible mark: details can quote names read from a server, and a name must
+// not be able to drive the operator's terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return ' '
+		}
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
 }
