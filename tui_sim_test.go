@@ -190,3 +190,61 @@ func TestTUIFileScenarioManualCopies(t *testing.T) {
 		t.Fatalf("after the copies and A:\n%s", s)
 	}
 }
+
+func TestTUIQuitWhileRunningCancelsTheStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the simulator")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dm, err := startDemo(ctx, "default", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dm.Close()
+	be := dm.backend(nil)
+	defer be.Close()
+	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "demo (test)", NoColor: true})}
+	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.run(d.m.Init())
+	d.keys("enter")
+	dm.cluster.SetLatency(5 * time.Second)
+	var runCmd tea.Cmd
+	d.m, runCmd = d.m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	done := make(chan tea.Msg, 8)
+	for _, c := range runCmd().(tea.BatchMsg) {
+		go func() { done <- c() }()
+	}
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	d.m, _ = d.m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	if s := d.screen(); !strings.Contains(s, "Quit mirrorcert?") || !strings.Contains(s, "HOST_A: Master key") {
+		t.Fatalf("q while running did not cancel and ask:\n%s", s)
+	}
+	// The run returns once the cancel reached the server (the simulator
+	// delays every answer by 5s, the attention acknowledgement included).
+	for {
+		var msg tea.Msg
+		select {
+		case msg = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the cancelled step never returned")
+		}
+		if fmt.Sprintf("%T", msg) == "ui.runDoneMsg" {
+			t.Logf("cancelled step returned after %s", time.Since(start))
+			d.m, _ = d.m.Update(msg)
+			break
+		}
+	}
+	dm.cluster.SetLatency(0)
+	d.keys("n")
+	if s := d.screen(); !strings.Contains(s, "Cancelled before it finished") {
+		t.Errorf("the detail does not say the step was cancelled:\n%s", s)
+	}
+	// Without the delay the step runs normally afterwards.
+	d.keys("r", "y")
+	d.dismissPasswords()
+	if s := d.screen(); !strings.Contains(s, "HOST_A 1/11") {
+		t.Errorf("the step does not run after the cancel:\n%s", s)
+	}
+}

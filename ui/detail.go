@@ -93,7 +93,7 @@ func (m *Model) detailContent(it steps.Item, w int) string {
 	}
 	if r := m.running[it.Host]; r != nil && r.ref == it.Ref {
 		line("")
-		line(m.spin.View() + " Running on " + it.Host + st.Glyphs.Ellipsis)
+		line(m.spinFrame() + " Running on " + it.Host + st.Glyphs.Ellipsis)
 	} else if o, ok := m.outcomes[it.Ref]; ok {
 		line("")
 		line(st.Section.Render("Result"))

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"charm.land/bubbletea/v2"
@@ -75,6 +77,11 @@ func runCmd(ctx context.Context, b Backend, id uint64, kind runKind, ref steps.R
 			res.Duration = time.Since(start)
 		default:
 			res, err = b.Run(ctx, ref, opts)
+		}
+		if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
+			// The operator cancelled; a backend may report that as a lost
+			// connection, but what the operator needs to see is "cancelled".
+			err = fmt.Errorf("%w: %w", context.Canceled, err)
 		}
 		return runDoneMsg{Host: ref.Host, RunID: id, Ref: ref, Kind: kind, Result: res, Err: err, Snap: b.Snapshot()}
 	}

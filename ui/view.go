@@ -173,7 +173,7 @@ func (m Model) viewTabs() string {
 			}
 		}
 		if m.running[h.Host] != nil || m.refreshing[h.Host] || m.refreshing[""] {
-			g = m.spin.View()
+			g = m.spinFrame()
 		}
 		done, total := m.counts(h.Host)
 		mark := ""
@@ -192,7 +192,7 @@ func (m Model) viewTabs() string {
 	}
 	if len(tabs) == 0 {
 		if m.refreshing[""] {
-			return " " + m.spin.View() + " Connecting to every host" + st.Glyphs.Ellipsis
+			return " " + m.spinFrame() + " Connecting to every host" + st.Glyphs.Ellipsis
 		}
 		return st.Subtle.Render(" No hosts")
 	}
@@ -295,7 +295,7 @@ func (m Model) viewStatus() string {
 	var parts []string
 	for _, h := range m.snap.Checklist.Hosts {
 		if r := m.running[h.Host]; r != nil {
-			parts = append(parts, fmt.Sprintf("%s %s: %s", m.spin.View(), h.Host, m.title(r.ref)))
+			parts = append(parts, fmt.Sprintf("%s %s: %s", m.spinFrame(), h.Host, m.title(r.ref)))
 		}
 	}
 	if len(parts) > 0 {
@@ -316,3 +316,7 @@ func (m Model) viewStatus() string {
 	}
 	return ""
 }
+
+// spinFrame is the spinner's current frame without the padding some
+// frames carry, so it lines up with the one-cell status glyphs.
+func (m Model) spinFrame() string { return strings.TrimSpace(m.spin.View()) }

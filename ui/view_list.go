@@ -49,7 +49,7 @@ func (m Model) viewList(w, h int) []string {
 			sel = len(lines)
 		}
 		if m.running[it.Host] != nil && m.running[it.Host].ref == it.Ref {
-			g = ansi.Strip(m.spin.View())
+			g = ansi.Strip(m.spinFrame())
 		}
 		label := it.Title
 		if label == "" {
