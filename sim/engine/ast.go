@@ -27,6 +27,14 @@ type createMasterKeyStmt struct {
 
 type dropMasterKeyStmt struct{ at }
 
+// masterKeyStmt is OPEN / CLOSE MASTER KEY and the ALTER MASTER KEY forms.
+type masterKeyStmt struct {
+	at
+	Op       string // OPEN, CLOSE, REGENERATE, ADD, DROP
+	Password *string
+	BySMK    bool // ... ENCRYPTION BY SERVICE MASTER KEY
+}
+
 type createCertStmt struct {
 	at
 	Name        string

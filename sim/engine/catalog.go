@@ -38,6 +38,7 @@ type database struct {
 type masterKey struct {
 	created, modified time.Time
 	guid              []byte
+	pwdHashes         [][]byte // salted hashes of the passwords that encrypt it
 }
 
 type certificate struct {

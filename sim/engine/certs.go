@@ -74,7 +74,9 @@ func (c *certificate) fillFromX509(der []byte, x *x509.Certificate) {
 	c.cert = x
 	sum := sha1.Sum(der)
 	c.thumbprint = sum[:]
-	c.subject = nameString(x.Subject)
+	// The catalog keeps at most 128 characters of the subject; the X.509
+	// itself keeps all of it (CREATE CERTIFICATE documentation).
+	c.subject = truncRunes(nameString(x.Subject), 128)
 	c.issuer = nameString(x.Issuer)
 	c.serial = serialString(x.SerialNumber)
 	c.sid = append([]byte{0x01, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0x01, 0x00, 0x00, 0x00}, c.thumbprint...)
@@ -222,4 +224,11 @@ func builtinCerts() []*x509.Certificate {
 			out = append(out, c)
 		}
 	}
+}
+
+func truncRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

@@ -18,6 +18,8 @@ func (r *runner) ddl(st stmt) {
 		r.createMasterKey(st)
 	case *dropMasterKeyStmt:
 		r.dropMasterKey()
+	case *masterKeyStmt:
+		r.masterKeyOp(st)
 	case *createCertStmt:
 		r.createCert(st)
 	case *dropCertStmt:
@@ -94,7 +96,55 @@ func (r *runner) createMasterKey(st *createMasterKeyStmt) {
 	}
 	checkPolicy(st.Password, "")
 	now := in.now()
-	d.masterKey = &masterKey{created: now, modified: now, guid: randomBytes(16)}
+	d.masterKey = &masterKey{created: now, modified: now, guid: randomBytes(16), pwdHashes: [][]byte{passwordHash(st.Password)}}
+}
+
+// masterKeyOp runs OPEN / CLOSE MASTER KEY and ALTER MASTER KEY.
+func (r *runner) masterKeyOp(st *masterKeyStmt) {
+	in := r.s.inst
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	d := r.currentDB()
+	mk := d.masterKey
+	if mk == nil {
+		if st.Op == "CLOSE" {
+			return
+		}
+		panic(newErr(15581, txtNoMasterKey))
+	}
+	matches := func(pw string) int {
+		for i, h := range mk.pwdHashes {
+			if checkPassword(h, pw) {
+				return i
+			}
+		}
+		return -1
+	}
+	const wrongDecryptor = "The key is not encrypted using the specified decryptor."
+	switch st.Op {
+	case "OPEN":
+		if matches(*st.Password) < 0 {
+			panic(newErr(15313, wrongDecryptor))
+		}
+	case "REGENERATE":
+		checkPolicy(*st.Password, "")
+		mk.guid, mk.pwdHashes, mk.modified = randomBytes(16), [][]byte{passwordHash(*st.Password)}, in.now()
+	case "ADD":
+		if !st.BySMK {
+			checkPolicy(*st.Password, "")
+			mk.pwdHashes = append(mk.pwdHashes, passwordHash(*st.Password))
+			mk.modified = in.now()
+		}
+	case "DROP":
+		if !st.BySMK {
+			i := matches(*st.Password)
+			if i < 0 {
+				panic(newErr(15313, wrongDecryptor))
+			}
+			mk.pwdHashes = append(mk.pwdHashes[:i:i], mk.pwdHashes[i+1:]...)
+			mk.modified = in.now()
+		}
+	}
 }
 
 func (r *runner) dropMasterKey() {
@@ -139,10 +189,7 @@ func (r *runner) endpoint(st *endpointStmt) {
 			}
 		}
 		e = &endpoint{name: st.Name, ownerID: 1, protocol: protoTCP, typ: typ, state: 1,
-			auth: &authSpec{HasWin: true, Windows: "NEGOTIATE"}, encryption: "REQUIRED", algorithm: "AES"}
-		if major := strings.SplitN(in.opts.ProductVersion, ".", 2)[0]; len(major) == 2 && major < "13" {
-			e.algorithm = "RC4" // RC4 was the default before SQL Server 2016
-		}
+			auth: &authSpec{HasWin: true, Windows: "NEGOTIATE"}, encryption: "REQUIRED", algorithm: defaultAlgorithm(in.opts.ProductVersion)}
 		if l := c.login(r.s.login); l != nil {
 			e.ownerID = l.id
 		}
@@ -199,10 +246,11 @@ func (r *runner) endpoint(st *endpointStmt) {
 	}
 	if st.Encryption != "" {
 		e.encryption = st.Encryption
+		// ALGORITHM belongs to the ENCRYPTION option: naming ENCRYPTION
+		// without it means the version's default algorithm.
+		e.algorithm = defaultAlgorithm(in.opts.ProductVersion)
 		if st.Algorithm != "" {
 			e.algorithm = st.Algorithm
-		} else if !st.Alter || st.Encryption == "DISABLED" {
-			// keep the default algorithm
 		}
 	}
 	if st.Role != "" {
@@ -432,4 +480,12 @@ func (r *runner) alterDatabase(st *alterDatabaseStmt) {
 	case "PARTNER", "WITNESS", "SAFETY":
 		panic(newErr(50000, "mirrorcert simulator: database '%s' is a system database and cannot be mirrored; the simulator configures endpoints and certificates but runs no mirroring sessions.", d.name))
 	}
+}
+
+// defaultAlgorithm is AES from SQL Server 2016 (13.x), RC4 before.
+func defaultAlgorithm(version string) string {
+	if major := strings.SplitN(version, ".", 2)[0]; len(major) == 2 && major < "13" {
+		return "RC4"
+	}
+	return "AES"
 }

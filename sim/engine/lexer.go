@@ -276,11 +276,11 @@ func isReserved(t token) bool {
 	}
 	switch strings.ToUpper(t.Text) {
 	case "ADD", "ALL", "ALTER", "AND", "ANY", "AS", "ASC", "AUTHORIZATION", "BACKUP", "BEGIN",
-		"BETWEEN", "BY", "CASE", "CHECK", "COMMIT", "CONVERT", "CREATE", "CROSS",
+		"BETWEEN", "BY", "CASE", "CHECK", "CLOSE", "COMMIT", "CONVERT", "CREATE", "CROSS",
 		"CURRENT_TIMESTAMP", "CURRENT_USER", "DATABASE", "DECLARE", "DEFAULT", "DELETE", "DENY",
 		"DESC", "DISTINCT", "DROP", "ELSE", "END", "EXEC", "EXECUTE", "EXISTS", "FILE", "FOR",
 		"FROM", "FULL", "GRANT", "GROUP", "HAVING", "IF", "IN", "INNER", "INSERT", "INTO", "IS",
-		"JOIN", "KEY", "LEFT", "LIKE", "NOT", "NULL", "OF", "OFF", "ON", "OR", "ORDER", "OUTER",
+		"JOIN", "KEY", "LEFT", "LIKE", "NOT", "NULL", "OF", "OFF", "ON", "OPEN", "OR", "ORDER", "OUTER",
 		"PRINT", "PROC", "PROCEDURE", "REVOKE", "RIGHT", "ROLLBACK", "SELECT", "SESSION_USER",
 		"SET", "SYSTEM_USER", "TABLE", "THEN", "TO", "TOP", "TRAN", "TRANSACTION", "UNION",
 		"UPDATE", "USE", "USER", "VALUES", "WHEN", "WHERE", "WHILE", "WITH":

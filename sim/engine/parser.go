@@ -223,6 +223,11 @@ func (p *parser) statement() stmt {
 		if p.accept("ENDPOINT") {
 			return p.endpoint(a, true)
 		}
+		if p.peek().is("MASTER") {
+			p.next()
+			p.expect("KEY")
+			return p.alterMasterKey(a)
+		}
 		if p.accept("DATABASE") {
 			s := &alterDatabaseStmt{at: a, Name: p.ident()}
 			p.expect("SET")
@@ -278,6 +283,17 @@ func (p *parser) statement() stmt {
 			}
 			b.Body = append(b.Body, p.statement())
 		}
+	case "OPEN", "CLOSE":
+		p.next()
+		p.expect("MASTER")
+		p.expect("KEY")
+		s := &masterKeyStmt{at: a, Op: strings.ToUpper(t.Text)}
+		if s.Op == "OPEN" {
+			p.expect("DECRYPTION")
+			pw := p.passwordClause()
+			s.Password = &pw
+		}
+		return s
 	case "COMMIT", "ROLLBACK":
 		p.next()
 		if p.accept("TRAN") || p.accept("TRANSACTION") || p.accept("WORK") {
@@ -343,7 +359,7 @@ func startsStatement(t token) bool {
 		return false
 	}
 	switch strings.ToUpper(t.Text) {
-	case "USE", "CREATE", "ALTER", "DROP", "BACKUP", "GRANT", "REVOKE", "IF", "BEGIN",
+	case "USE", "CREATE", "ALTER", "DROP", "BACKUP", "GRANT", "REVOKE", "IF", "BEGIN", "OPEN", "CLOSE",
 		"COMMIT", "ROLLBACK", "PRINT", "DECLARE", "SET", "SELECT", "EXEC", "EXECUTE",
 		"THROW", "RAISERROR", "ELSE", "END":
 		return true
@@ -386,5 +402,40 @@ func (p *parser) tryCatch(a at) stmt {
 	p.expect("BEGIN")
 	p.expect("CATCH")
 	s.Catch = block("CATCH")
+	return s
+}
+
+// alterMasterKey parses the rest of ALTER MASTER KEY:
+// [FORCE] REGENERATE WITH ENCRYPTION BY PASSWORD = '...' |
+// {ADD | DROP} ENCRYPTION BY {SERVICE MASTER KEY | PASSWORD = '...'}.
+func (p *parser) alterMasterKey(a at) stmt {
+	s := &masterKeyStmt{at: a}
+	switch {
+	case p.accept("FORCE"), p.peek().is("REGENERATE"):
+		p.expect("REGENERATE")
+		p.expect("WITH")
+		p.expect("ENCRYPTION")
+		pw := p.passwordClause()
+		s.Op, s.Password = "REGENERATE", &pw
+		return s
+	case p.accept("ADD"):
+		s.Op = "ADD"
+	case p.accept("DROP"):
+		s.Op = "DROP"
+	default:
+		p.fail()
+	}
+	p.expect("ENCRYPTION")
+	p.expect("BY")
+	if p.accept("SERVICE") {
+		p.expect("MASTER")
+		p.expect("KEY")
+		s.BySMK = true
+		return s
+	}
+	p.expect("PASSWORD")
+	p.expectOp("=")
+	pw := p.stringLit()
+	s.Password = &pw
 	return s
 }
