@@ -26,6 +26,7 @@ type sessionBackend struct {
 	fallback func(string) (string, bool, error)
 
 	seq    atomic.Uint64
+	snapMu sync.Mutex
 	openMu sync.Mutex
 	sess   atomic.Pointer[session.Session]
 
@@ -75,6 +76,10 @@ func (b *sessionBackend) Close() error {
 }
 
 func (b *sessionBackend) Snapshot() ui.Snapshot {
+	// Reads are serialised and numbered in the order they happen, so a
+	// higher Seq always means a later view of the servers.
+	b.snapMu.Lock()
+	defer b.snapMu.Unlock()
 	snap := ui.Snapshot{Seq: b.seq.Add(1)}
 	s := b.sess.Load()
 	if s == nil {
