@@ -17,23 +17,24 @@ func (r *runner) createCert(st *createCertStmt) {
 	cert := &certificate{name: st.Name}
 
 	// Phase 1: the checks SQL Server makes before doing any work.
-	in.mu.Lock()
-	d := r.currentDB()
-	if d.cert(st.Name) != nil {
-		in.mu.Unlock()
-		panic(newErr(15232, txtCertExists, st.Name))
-	}
-	owner := r.s.userLocked(d)
-	if st.Owner != "" {
-		owner = d.principal(st.Owner)
-		if owner == nil {
-			in.mu.Unlock()
-			panic(newErr(15151, txtCannotFind, "user", st.Owner))
+	var owner *dbPrincipal
+	var hasMasterKey bool
+	var dbName string
+	in.locked(func() {
+		d := r.currentDB()
+		if d.cert(st.Name) != nil {
+			panic(newErr(15232, txtCertExists, st.Name))
 		}
-	}
-	hasMasterKey := d.masterKey != nil
-	dbName := d.name
-	in.mu.Unlock()
+		owner = r.s.userLocked(d)
+		if st.Owner != "" {
+			owner = d.principal(st.Owner)
+			if owner == nil {
+				panic(newErr(15151, txtCannotFind, "user", st.Owner))
+			}
+		}
+		hasMasterKey = d.masterKey != nil
+		dbName = d.name
+	})
 	cert.ownerID = owner.id
 
 	generating := st.Subject != nil
@@ -128,7 +129,7 @@ func (r *runner) createCert(st *createCertStmt) {
 	// Phase 2: add it, unless a concurrent session got there first.
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	d = in.cat.db(dbName)
+	d := in.cat.db(dbName)
 	if d == nil {
 		panic(newErr(911, txtNoDatabase, dbName))
 	}
@@ -196,15 +197,17 @@ func (r *runner) dropCert(st *dropCertStmt) {
 // Neither file may exist already; nothing is written unless both can be.
 func (r *runner) backupCert(st *backupCertStmt) {
 	in := r.s.inst
-	in.mu.Lock()
-	d := r.currentDB()
-	c := d.cert(st.Name)
-	if c == nil {
-		in.mu.Unlock()
-		panic(newErr(15151, txtCannotFind, "certificate", st.Name))
-	}
-	der, key, keyEnc, pwdHash := c.der, c.key, c.keyEnc, c.pwdHash
-	in.mu.Unlock()
+	var c *certificate
+	var der, pwdHash []byte
+	var key *rsa.PrivateKey
+	var keyEnc string
+	in.locked(func() {
+		c = r.currentDB().cert(st.Name)
+		if c == nil {
+			panic(newErr(15151, txtCannotFind, "certificate", st.Name))
+		}
+		der, key, keyEnc, pwdHash = c.der, c.key, c.keyEnc, c.pwdHash
+	})
 
 	target := func(p string) string {
 		mapped, err := MapPath(in.opts.FileRoot, p)
@@ -248,9 +251,9 @@ func (r *runner) backupCert(st *backupCertStmt) {
 			os.Remove(certPath)
 			panic(newErr(15240, txtCannotWrite, *st.PrivFile))
 		}
-		in.mu.Lock()
-		now := in.now()
-		c.lastBackup = &now
-		in.mu.Unlock()
+		in.locked(func() {
+			now := in.now()
+			c.lastBackup = &now
+		})
 	}
 }

@@ -103,6 +103,13 @@ func (in *instance) ErrorLog() []string {
 	return out
 }
 
+// locked runs fn holding mu, releasing it even when fn raises an error.
+func (in *instance) locked(fn func()) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	fn()
+}
+
 // logLocked appends an error-log line; mu must be held.
 func (in *instance) logLocked(process, text string) {
 	in.cat.errlog = append(in.cat.errlog, logEntry{at: in.now(), process: process, text: text})
