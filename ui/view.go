@@ -235,7 +235,8 @@ func (m Model) viewHostInfo() string {
 	case !ok:
 		parts = append(parts, "not read yet")
 	case hi.Err != "":
-		return " " + st.Error.Render(strings.Join(parts, st.Glyphs.Sep)+st.Glyphs.Sep+hi.Err)
+		// The error itself is shown in full above the checklist.
+		return " " + st.Error.Render(strings.Join(parts, st.Glyphs.Sep)+st.Glyphs.Sep+"not connected")
 	case hi.Connected:
 		if hi.Version != "" {
 			parts = append(parts, "SQL Server "+hi.Version)
@@ -266,9 +267,9 @@ func (m Model) viewBody() []string {
 		if m.focus == focusDetail {
 			return padLines(strings.Split(m.detail.View(), "\n"), h)
 		}
-		return m.viewList(m.width, h)
+		return m.withHostError(m.width, h, m.viewList)
 	}
-	list := m.viewList(m.listWidth(), h)
+	list := m.withHostError(m.listWidth(), h, m.viewList)
 	detail := padLines(strings.Split(m.detail.View(), "\n"), h)
 	div := m.styles.Subtle.Render(m.styles.Glyphs.Divider)
 	out := make([]string, h)
@@ -320,3 +321,27 @@ func (m Model) viewStatus() string {
 // spinFrame is the spinner's current frame without the padding some
 // frames carry, so it lines up with the one-cell status glyphs.
 func (m Model) spinFrame() string { return strings.TrimSpace(m.spin.View()) }
+
+// withHostError puts the selected host's connection error, wrapped, above
+// its checklist: the header line has room for only its start, and the error
+// is what the operator must act on.
+func (m Model) withHostError(w, h int, list func(w, h int) []string) []string {
+	hl := m.hostList()
+	if hl == nil {
+		return list(w, h)
+	}
+	hi, ok := m.hostInfo(hl.Host)
+	if !ok || hi.Err == "" {
+		return list(w, h)
+	}
+	text := lipgloss.NewStyle().Width(max(10, w-2)).Render(strings.TrimRight(hi.Err, ". ") + ". Press r to try again.")
+	lines := strings.Split(text, "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+	}
+	var out []string
+	for _, l := range lines {
+		out = append(out, " "+m.styles.Error.Render(l))
+	}
+	return append(out, list(w, max(1, h-len(out)))...)
+}
