@@ -12,6 +12,8 @@ import (
 
 	mssql "github.com/microsoft/go-mssqldb"
 
+	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/steps"
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
 )
 
@@ -164,5 +166,27 @@ func TestUnknownCertEncodedIsRecognised(t *testing.T) {
 	other := &batchResult{Errors: []mssql.Error{{Number: 195, Class: 15, Message: "'FOO' is not a recognized built-in function name."}}}
 	if !unknownCertEncoded(old) || unknownCertEncoded(other) || unknownCertEncoded(&batchResult{}) {
 		t.Fatal("unknownCertEncoded")
+	}
+}
+
+func TestVerifyThumbprint(t *testing.T) {
+	p := &plan.Plan{Hosts: []plan.Host{{Name: "HOST_A"}, {Name: "HOST_B"}}}
+	s := &Session{plan: p}
+	ref := steps.Ref{Host: "HOST_A", ID: steps.InboundID("HOST_B", steps.KindCertificate)}
+	states := map[string]*steps.State{
+		"HOST_A": {Certificates: []steps.Certificate{{Name: "HOST_B_cert", Thumbprint: []byte{1, 2, 3}}}},
+		"HOST_B": {Certificates: []steps.Certificate{{Name: "HOST_B_cert", Thumbprint: []byte{1, 2, 3}}}},
+	}
+	if err := s.verifyThumbprint(states, ref); err != nil {
+		t.Fatalf("matching: %v", err)
+	}
+	states["HOST_A"].Certificates[0].Thumbprint = []byte{9, 9, 9}
+	err := s.verifyThumbprint(states, ref)
+	if err == nil || !strings.Contains(err.Error(), "0x090909") || !strings.Contains(err.Error(), "0x010203") {
+		t.Fatalf("mismatch: %v", err)
+	}
+	// Other items are not checked.
+	if err := s.verifyThumbprint(states, steps.Ref{Host: "HOST_A", ID: steps.IDMasterKey}); err != nil {
+		t.Fatal(err)
 	}
 }
