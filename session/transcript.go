@@ -99,6 +99,9 @@ func (t *transcript) Write(r Record) error {
 			return fmt.Errorf("transcript: %w", err)
 		}
 		t.sql[r.Host] = f
+		if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
+			fmt.Fprintf(f, "-- Statements mirrorcert ran on %s, in order, with their results.\n-- Secrets appear only as $(VAR) placeholders; nothing here is a password.\nUSE master;\nGO\n\n", oneLine(r.Host))
+		}
 	}
 	status := "ok"
 	if r.Result != "ok" {
