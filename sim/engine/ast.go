@@ -227,8 +227,10 @@ type colExpr struct{ Parts []string }
 
 type funcExpr struct {
 	Name string // upper-case
+	Raw  string // as written, for error 195
 	Args []expr
 	Star bool
+	Line int
 }
 
 type castExpr struct {

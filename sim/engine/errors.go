@@ -61,4 +61,5 @@ const (
 	txtMasterKeyExist = "There is already a master key in the database. Please drop it before performing this statement."
 	txtLoginFailed    = "Login failed for user '%s'."
 	txtNoDatabase     = "Database '%s' does not exist. Make sure that the name is entered correctly."
+	txtNotBuiltin     = "'%s' is not a recognized built-in function name."
 )

@@ -233,6 +233,14 @@ func (ev *evaluator) call(f *funcExpr) any {
 	case "GETDATE", "SYSDATETIME", "CURRENT_TIMESTAMP":
 		args(0, 0)
 		return in.now() // the simulated server's clock runs on UTC
+	case "IIF":
+		if len(f.Args) != 3 {
+			panic(newErr(174, "The iif function requires 3 argument(s)."))
+		}
+		if ev.pred(f.Args[0]) == triTrue {
+			return ev.eval(f.Args[1])
+		}
+		return ev.eval(f.Args[2])
 	case "ISNULL":
 		a := args(2, 2)
 		if a[0] == nil {
@@ -389,7 +397,7 @@ func (ev *evaluator) call(f *funcExpr) any {
 		}
 		return nil
 	}
-	panic(&sqlError{msg: errf(195, 0, "'%s' is not a recognized built-in function name.", strings.ToLower(f.Name)), abortBatch: true})
+	panic(&sqlError{msg: errf(195, 0, txtNotBuiltin, f.Raw), abortBatch: true})
 }
 
 // aggregate evaluates COUNT/MAX/MIN/SUM over the current group.

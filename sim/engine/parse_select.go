@@ -418,8 +418,9 @@ func (p *parser) call(name string) expr {
 }
 
 func (p *parser) callNamed(name string) expr {
+	prev := p.toks[p.i-1]
 	p.expectOp("(")
-	f := &funcExpr{Name: name}
+	f := &funcExpr{Name: name, Raw: prev.Text, Line: prev.Line}
 	if p.acceptOp(")") {
 		return f
 	}

@@ -130,9 +130,16 @@ func (r *runner) nested(sql string, vars map[string]*variable, done func(map[str
 		vars = map[string]*variable{}
 	}
 	stmts, perr := parseBatch(sql)
+	if perr == nil {
+		perr = s.inst.compile(stmts)
+	}
 	if perr != nil {
-		r.emit(Output{Messages: []Message{*perr}})
 		s.lastError = perr.Number
+		if r.catching {
+			r.caught, r.aborted = perr, true
+			return
+		}
+		r.emit(Output{Messages: []Message{*perr}})
 		return
 	}
 	inner := &runner{s: s, pending: r.pending, catching: r.catching}

@@ -217,3 +217,32 @@ func goTypeMatches(v any, t Type) bool {
 	}
 	return false
 }
+
+// TestPre2012 simulates SQL Server 2008 R2: CERTENCODED does not exist, and
+// a batch using it fails as a whole at compile time (nothing runs), which
+// is what the product's state query relies on to fall back.
+func TestPre2012(t *testing.T) {
+	in, err := New(Options{Name: "OLD", SAPassword: testSAPassword, FileRoot: t.TempDir(), ProductVersion: "10.50.6000.34", Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := in.NewSession("sa")
+	outs := s.ExecBatch("CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Old-Passw0rd1';\nSELECT name, CERTENCODED(certificate_id) FROM sys.certificates")
+	errs := errorsOf(outs)
+	if len(outs) != 1 || len(errs) != 1 || errs[0].Number != 195 || errs[0].Line != 2 ||
+		errs[0].Text != "'CERTENCODED' is not a recognized built-in function name." {
+		t.Fatalf("outs = %+v", outs)
+	}
+	if n := scalar(t, s, "SELECT COUNT(*) FROM sys.symmetric_keys WHERE name = '##MS_DatabaseMasterKey##'"); n != int32(0) {
+		t.Fatal("a batch failing compilation must run nothing")
+	}
+	if got := scalar(t, s, "SELECT SERVERPROPERTY('ProductMajorVersion')"); got != "10" {
+		t.Fatalf("major = %v", got)
+	}
+	runErr(t, s, "IF 1 = 1 CREATE CERTIFICATE c FROM BINARY = 0x3082", 102)
+	_, s16 := saSession(t, "NEW")
+	if got := scalar(t, s16, "SELECT IIF(1 = 1, 'yes', 'no')"); got != "yes" {
+		t.Fatalf("IIF = %v", got)
+	}
+	runErr(t, s16, "SELECT 1; SELECT NO_SUCH_FUNCTION(1)", 195)
+}

@@ -68,6 +68,9 @@ func (s *session) ExecRPC(stmt string, params []Param) []Output {
 
 func (s *session) run(sql string) []Output {
 	stmts, perr := parseBatch(sql)
+	if perr == nil {
+		perr = s.inst.compile(stmts)
+	}
 	if perr != nil {
 		s.lastError = perr.Number
 		return []Output{{Messages: []Message{*perr}}}

@@ -163,6 +163,12 @@ func (ev *evaluator) funcType(f *funcExpr) Column {
 			}
 			return Column{Type: NVarChar, Size: c.Size, Nullable: true}
 		}
+	case "IIF":
+		if len(f.Args) == 3 {
+			c := ev.inferType(f.Args[1])
+			c.Name, c.Nullable = "", true
+			return c
+		}
 	case "CONCAT", "ERROR_MESSAGE":
 		return nv(4000)
 	case "ERROR_PROCEDURE":
