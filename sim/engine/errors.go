@@ -10,7 +10,7 @@ func errClass(num int32) (class, state uint8) {
 		return 0, 1 // PRINT
 	case 18456:
 		return 14, 1
-	case 102, 105, 113, 137, 134, 156, 191, 195, 2715:
+	case 102, 103, 105, 113, 137, 134, 156, 191, 195, 2715:
 		return 15, 1
 	case 2812:
 		return 16, 62

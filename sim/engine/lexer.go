@@ -252,6 +252,14 @@ func lex(src string) ([]token, *lexError) {
 		}
 	}
 	toks = append(toks, token{Kind: tkEOF, Line: line, Pos: len(src)})
+	for _, t := range toks {
+		if t.Kind != tkIdent && t.Kind != tkQIdent && t.Kind != tkVar {
+			continue
+		}
+		if r := []rune(t.Text); len(r) > 128 {
+			return nil, &lexError{errf(103, t.Line, "The identifier that starts with '%s' is too long. Maximum length is 128.", string(r[:128]))}
+		}
+	}
 	return toks, nil
 }
 

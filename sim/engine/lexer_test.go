@@ -58,6 +58,9 @@ func TestLexerErrors(t *testing.T) {
 			t.Fatalf("%q: got %+v, want %d", src, err, want)
 		}
 	}
+	if _, err := lex("SELECT [" + strings.Repeat("n", 128) + "]"); err != nil {
+		t.Fatalf("a 128-character name is valid: %s", err.msg.Text)
+	}
 	_, s := saSession(t, "HOST_A")
 	m := runErr(t, s, "SELECT 1\nSELECT 'unterminated", 105)
 	if m.Text != "Unclosed quotation mark after the character string 'unterminated'." || m.Line != 2 {
