@@ -104,3 +104,23 @@ func TestCertificateDetails(t *testing.T) {
 		t.Fatalf("default validity = %s days", got)
 	}
 }
+
+// TestHostileNames: names full of quotes, brackets and SQL survive exactly
+// when quoted the way steps/tsql quotes them.
+func TestHostileNames(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	outbound(t, s, "HOST_A")
+	for _, name := range []string{"a]b", "x'; DROP LOGIN sa; --", "名前 with space", "[bracketed]", "semi;colon", `back\slash`} {
+		q := "[" + strings.ReplaceAll(name, "]", "]]") + "]"
+		lit := "N'" + strings.ReplaceAll(name, "'", "''") + "'"
+		run(t, s, "CREATE LOGIN "+q+" WITH PASSWORD = N'Str0ng-Pass!'; CREATE USER "+q+" FOR LOGIN "+q+"; GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO "+q)
+		rs := query(t, s, "SELECT sp.name, dp.name FROM sys.server_principals sp JOIN sys.database_principals dp ON dp.sid = sp.sid WHERE sp.name = "+lit)
+		if len(rs.Rows) != 1 || rs.Rows[0][0] != name || rs.Rows[0][1] != name {
+			t.Fatalf("%q round trip = %v", name, rs.Rows)
+		}
+		run(t, s, "DROP USER "+q+"; DROP LOGIN "+q)
+	}
+	if n := scalar(t, s, "SELECT COUNT(*) FROM sys.server_principals WHERE name = 'sa'"); n != int32(1) {
+		t.Fatal("a quoted name executed as SQL")
+	}
+}

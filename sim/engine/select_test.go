@@ -123,6 +123,7 @@ func TestSelectCatalog(t *testing.T) {
 		{"SELECT type, COUNT(*) FROM sys.server_principals WHERE name LIKE 'HOST%' GROUP BY type", "S,2"},
 		{"SELECT MAX(principal_id) - MIN(principal_id) FROM sys.server_principals WHERE name LIKE 'HOST%'", "1"},
 		{"SELECT p.name FROM sys.server_principals p WHERE p.principal_id BETWEEN 2 AND 3 ORDER BY p.name", "public;sysadmin"},
+		{"SELECT dp.name FROM sys.database_permissions p JOIN sys.database_principals dp ON dp.principal_id = p.grantee_principal_id WHERE p.permission_name = 'CONNECT' AND dp.name LIKE 'HOST%' ORDER BY 1", "HOST_B_user;HOST_W_user"},
 	}
 	for _, c := range cases {
 		rs := query(t, s, c.sql)

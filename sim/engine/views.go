@@ -64,6 +64,23 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return in.certificates(d)
 	case "database_principals":
 		return in.databasePrincipals(d)
+	case "database_permissions":
+		// CREATE USER grants CONNECT on the database; guest has it in master
+		// and tempdb. The simulator keeps no other database permissions.
+		cols := []Column{
+			col("class", Int, 0, false), col("class_desc", NVarChar, 60, true), col("major_id", Int, 0, false),
+			col("minor_id", Int, 0, false), col("grantee_principal_id", Int, 0, false), col("grantor_principal_id", Int, 0, false),
+			col("type", NVarChar, 4, false), col("permission_name", NVarChar, 128, true), col("state", NVarChar, 1, false),
+			col("state_desc", NVarChar, 60, true),
+		}
+		var rows [][]any
+		for _, p := range d.principals {
+			if p.typ == "R" || p.id == 1 || p.id == 3 || p.id == 4 || (p.id == 2 && d.id != 1 && d.id != 2) {
+				continue
+			}
+			rows = append(rows, []any{int64(0), "DATABASE", int64(0), int64(0), int64(p.id), int64(1), "CO  ", "CONNECT", "G", "GRANT"})
+		}
+		return cols, rows, true
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
 		return in.endpointsView(strings.ToLower(name))
 	case "server_principals", "sql_logins":
