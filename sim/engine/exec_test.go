@@ -162,6 +162,11 @@ SELECT @id;`)
 	if got := scalar(t, s2, "SELECT thumbprint FROM sys.certificates WHERE name = 'HOST_A_cert'"); got == nil {
 		t.Fatal("dynamic CREATE CERTIFICATE did not run")
 	}
+	// USE inside dynamic SQL lasts until the dynamic batch ends.
+	outs = run(t, s2, "EXEC (N'USE msdb; SELECT DB_NAME()'); SELECT DB_NAME()")
+	if rs := results(outs); render(rs[0]) != "msdb" || render(rs[1]) != "master" || s2.Database() != "master" {
+		t.Fatalf("dynamic USE: %s / %s", render(rs[0]), render(rs[1]))
+	}
 	// Errors inside dynamic SQL are reported and the outer batch goes on.
 	outs = s2.ExecBatch("EXEC (N'SELECT * FROM sys.nothing'); PRINT 'outer'")
 	if len(errorsOf(outs)) != 1 || infoTexts(outs) != "outer" {

@@ -144,6 +144,7 @@ func (r *runner) nested(sql string, vars map[string]*variable, done func(map[str
 	}
 	inner := &runner{s: s, pending: r.pending, catching: r.catching}
 	r.pending = nil
+	savedDB := s.db
 	func() {
 		s.vars = vars
 		s.depth++
@@ -155,6 +156,11 @@ func (r *runner) nested(sql string, vars map[string]*variable, done func(map[str
 	}()
 	r.out = append(r.out, inner.out...)
 	r.pending = inner.pending
+	if s.db != savedDB {
+		// A USE inside dynamic SQL lasts only until it ends.
+		s.db = savedDB
+		r.emit(Output{Database: savedDB})
+	}
 	if inner.caught != nil {
 		// An error in dynamic SQL inside TRY goes to the caller's CATCH.
 		r.caught, r.aborted = inner.caught, true
