@@ -310,7 +310,13 @@ type orderItem struct {
 	Desc bool
 }
 
+type unionPart struct {
+	All bool
+	Q   *selectQuery
+}
+
 type selectQuery struct {
+	Unions   []unionPart
 	Distinct bool
 	Top      expr
 	Items    []selItem

@@ -125,6 +125,9 @@ func walkDeep(x expr, fn func(expr)) {
 		if q == nil {
 			return
 		}
+		for _, u := range q.Unions {
+			walkDeep(&subqueryExpr{Sub: u.Q}, fn)
+		}
 		parts := []expr{q.Top, q.Where}
 		for _, it := range q.Items {
 			parts = append(parts, it.X)

@@ -5,8 +5,38 @@ import (
 	"strings"
 )
 
-// selectQuery parses SELECT ... (the current token is SELECT).
+// selectQuery parses SELECT ... [UNION [ALL] SELECT ...] [ORDER BY ...]
+// (the current token is SELECT).
 func (p *parser) selectQuery() *selectQuery {
+	q := p.selectCore()
+	for p.accept("UNION") {
+		part := unionPart{All: p.accept("ALL")}
+		if !p.peek().is("SELECT") {
+			p.fail()
+		}
+		part.Q = p.selectCore()
+		q.Unions = append(q.Unions, part)
+	}
+	if p.accept("ORDER") {
+		p.expect("BY")
+		for {
+			o := orderItem{X: p.expr()}
+			if p.accept("DESC") {
+				o.Desc = true
+			} else {
+				p.accept("ASC")
+			}
+			q.OrderBy = append(q.OrderBy, o)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	return q
+}
+
+// selectCore parses one SELECT without ORDER BY.
+func (p *parser) selectCore() *selectQuery {
 	p.expect("SELECT")
 	q := &selectQuery{}
 	if p.accept("DISTINCT") {
@@ -71,21 +101,6 @@ where:
 		p.expect("BY")
 		for {
 			q.GroupBy = append(q.GroupBy, p.expr())
-			if !p.acceptOp(",") {
-				break
-			}
-		}
-	}
-	if p.accept("ORDER") {
-		p.expect("BY")
-		for {
-			o := orderItem{X: p.expr()}
-			if p.accept("DESC") {
-				o.Desc = true
-			} else {
-				p.accept("ASC")
-			}
-			q.OrderBy = append(q.OrderBy, o)
 			if !p.acceptOp(",") {
 				break
 			}

@@ -14,6 +14,9 @@ type idxExpr struct{ i int }
 // subqueries). It returns the result set (nil for a variable-assigning
 // SELECT) and the row count.
 func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) {
+	if len(q.Unions) > 0 {
+		return ev.runUnion(q, parent)
+	}
 	var cols []scopeCol
 	var rows [][]any
 	if q.From == nil {
@@ -388,4 +391,93 @@ func (ev *evaluator) loadTable(tr tableRef) ([]scopeCol, [][]any) {
 		sc[i] = scopeCol{qual: qual, col: c}
 	}
 	return sc, rows
+}
+
+// runUnion evaluates SELECT ... UNION [ALL] SELECT ...: the first query's
+// columns name and type the result; ORDER BY may name only those columns.
+func (ev *evaluator) runUnion(q *selectQuery, parent *env) (*ResultSet, int64) {
+	first := *q
+	first.Unions, first.OrderBy = nil, nil
+	res, _ := ev.runSelect(&first, parent)
+	if res == nil {
+		panic(newErr(141, "A SELECT statement that assigns a value to a variable must not be combined with data-retrieval operations."))
+	}
+	rows := res.Rows
+	for _, u := range q.Unions {
+		part, _ := ev.runSelect(u.Q, parent)
+		if part == nil || len(part.Columns) != len(res.Columns) {
+			panic(newErr(205, "All queries combined using a UNION, INTERSECT or EXCEPT operator must have an equal number of expressions in their target lists."))
+		}
+		for _, r := range part.Rows {
+			conv := make([]any, len(r))
+			for i, v := range r {
+				conv[i] = outValue(convertTo(fromGo(v), sqlType{T: res.Columns[i].Type}), res.Columns[i].Type)
+			}
+			rows = append(rows, conv)
+		}
+		if !u.All {
+			seen := map[string]bool{}
+			var kept [][]any
+			for _, r := range rows {
+				vals := make([]any, len(r))
+				for i, v := range r {
+					vals[i] = fromGo(v)
+				}
+				k := fmt.Sprintf("%#v", upperStrings(vals))
+				if !seen[k] {
+					seen[k] = true
+					kept = append(kept, r)
+				}
+			}
+			rows = kept
+		}
+	}
+	for i := range res.Columns {
+		res.Columns[i].Nullable = true
+	}
+	if len(q.OrderBy) > 0 {
+		idx := make([]int, len(q.OrderBy))
+		for k, ob := range q.OrderBy {
+			idx[k] = -1
+			if isOrdinal(ob.X) {
+				n := ob.X.(*litExpr).V.(int64)
+				if n >= 1 && int(n) <= len(res.Columns) {
+					idx[k] = int(n - 1)
+				}
+			} else if c, ok := ob.X.(*colExpr); ok {
+				for i, oc := range res.Columns {
+					if strings.EqualFold(oc.Name, c.Parts[len(c.Parts)-1]) {
+						idx[k] = i
+					}
+				}
+			}
+			if idx[k] < 0 {
+				panic(newErr(104, "ORDER BY items must appear in the select list if the statement contains a UNION, INTERSECT or EXCEPT operator."))
+			}
+		}
+		sort.SliceStable(rows, func(a, b int) bool {
+			for k, ob := range q.OrderBy {
+				x, y := fromGo(rows[a][idx[k]]), fromGo(rows[b][idx[k]])
+				c := 0
+				switch {
+				case x == nil && y == nil:
+				case x == nil:
+					c = -1
+				case y == nil:
+					c = 1
+				default:
+					c = compare(x, y)
+				}
+				if ob.Desc {
+					c = -c
+				}
+				if c != 0 {
+					return c < 0
+				}
+			}
+			return false
+		})
+	}
+	res.Rows = rows
+	return res, int64(len(rows))
 }

@@ -123,6 +123,8 @@ func TestSelectCatalog(t *testing.T) {
 		{"SELECT type, COUNT(*) FROM sys.server_principals WHERE name LIKE 'HOST%' GROUP BY type", "S,2"},
 		{"SELECT MAX(principal_id) - MIN(principal_id) FROM sys.server_principals WHERE name LIKE 'HOST%'", "1"},
 		{"SELECT p.name FROM sys.server_principals p WHERE p.principal_id BETWEEN 2 AND 3 ORDER BY p.name", "public;sysadmin"},
+		{"SELECT 'login' AS kind, name FROM sys.server_principals WHERE name LIKE 'HOST%' UNION ALL SELECT 'user', name FROM sys.database_principals WHERE name LIKE 'HOST%' ORDER BY kind DESC, name", "user,HOST_B_user;user,HOST_W_user;login,HOST_B_login;login,HOST_W_login"},
+		{"SELECT 1 UNION SELECT 1 UNION ALL SELECT 2", "1;2"},
 		{"SELECT dp.name FROM sys.database_permissions p JOIN sys.database_principals dp ON dp.principal_id = p.grantee_principal_id WHERE p.permission_name = 'CONNECT' AND dp.name LIKE 'HOST%' ORDER BY 1", "HOST_B_user;HOST_W_user"},
 	}
 	for _, c := range cases {
@@ -141,6 +143,8 @@ func TestSelectCatalog(t *testing.T) {
 	runErr(t, s, "SELECT x.name FROM sys.certificates c", 4104)
 	runErr(t, s, "SELECT name FROM sys.certificates c JOIN sys.database_principals dp ON dp.principal_id = c.principal_id", 209)
 	runErr(t, s, "SELECT * FROM certificates", 208)
+	runErr(t, s, "SELECT 1 UNION SELECT 1, 2", 205)
+	runErr(t, s, "SELECT name FROM sys.databases UNION SELECT name FROM sys.databases ORDER BY database_id", 104)
 	runErr(t, s, "SELECT * FROM nodb.sys.certificates", 208)
 }
 
