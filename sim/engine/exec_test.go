@@ -76,6 +76,9 @@ SELECT @n AS n, @name AS name;`)
 	if rs := results(outs); len(rs) != 1 || rs[0].Rows[0][0] != int32(15578) {
 		t.Fatalf("@@ERROR = %+v", rs)
 	}
+	if rs := results(s.ExecBatch("CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Idem-Passw0rd!'\nPRINT 'x'\nSELECT @@ERROR")); rs[0].Rows[0][0] != int32(0) {
+		t.Fatalf("@@ERROR after a successful statement = %v", rs[0].Rows[0][0])
+	}
 	if rs := results(run(t, s, "SELECT name FROM sys.databases; SELECT @@ROWCOUNT")); rs[1].Rows[0][0] != int32(4) {
 		t.Fatalf("@@ROWCOUNT = %v", rs[1].Rows[0][0])
 	}

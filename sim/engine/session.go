@@ -135,6 +135,12 @@ func (r *runner) runStmt(st stmt) {
 		r.fail(st, e)
 	}()
 	r.exec(st)
+	switch st.(type) {
+	case *blockStmt, *ifStmt, *tryStmt:
+		// Their inner statements set @@ERROR.
+	default:
+		r.s.lastError = 0 // @@ERROR is 0 after a statement that succeeded
+	}
 }
 
 func (r *runner) fail(st stmt, e *sqlError) {
