@@ -264,6 +264,13 @@ func (r *runner) endpoint(st *endpointStmt) {
 	if e.typ == epDatabaseMirroring && e.state != oldState {
 		switch e.state {
 		case 0:
+			if in.opts.Port > 0 && int(e.port) == in.opts.Port {
+				// The port is the instance's own TDS port: the endpoint exists
+				// but cannot listen, which only the error log tells.
+				in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "Error: 9692, Severity: 16, State: 1.")
+				in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), fmt.Sprintf("The Database Mirroring endpoint cannot listen on port %d because it is in use by another process.", e.port))
+				break
+			}
 			in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "The Database Mirroring endpoint is now listening for connections.")
 			ip := "'any'"
 			if e.ip != "" {

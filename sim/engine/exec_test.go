@@ -205,6 +205,12 @@ func TestErrorLogAndFileProbe(t *testing.T) {
 	run(t, s, `DECLARE @e int; EXEC master.dbo.xp_fileexist 'C:\', @e OUTPUT; IF @e = 0 PRINT 'dir is no file'`)
 	op := in.NewSession("nobody")
 	runErr(t, op, "EXEC xp_readerrorlog", 229)
+	// An endpoint on the instance's own TDS port cannot listen; only the log says so.
+	run(t, s, "ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED; ALTER ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 14330)")
+	rs = query(t, s, "EXEC xp_readerrorlog 0, 1, N'cannot listen'")
+	if len(rs.Rows) != 1 || !strings.Contains(rs.Rows[0][2].(string), "port 14330") {
+		t.Fatalf("port clash not logged: %v", rs.Rows)
+	}
 }
 
 // TestTryCatch runs the product's TolerateError shape (steps/tsql) and the
