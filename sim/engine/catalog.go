@@ -192,15 +192,6 @@ func (c *catalog) endpoint(name string) *endpoint {
 	return nil
 }
 
-func (c *catalog) mirroringEndpoint() *endpoint {
-	for _, e := range c.endpoints {
-		if e.typ == epDatabaseMirroring {
-			return e
-		}
-	}
-	return nil
-}
-
 func (d *database) cert(name string) *certificate {
 	for _, c := range d.certs {
 		if strings.EqualFold(c.name, name) {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -318,10 +319,7 @@ func (ev *evaluator) arith(x *binExpr) any {
 	_, af := a.(float64)
 	_, bf := b.(float64)
 	if af || bf {
-		fa, fb := toFloat(convertTo(a, sqlType{T: BigInt, Name: "float"})), toFloat(b)
-		if s, ok := b.(string); ok {
-			fb = toFloat(convertTo(s, sqlType{T: BigInt, Name: "float"}))
-		}
+		fa, fb := numeric(a), numeric(b)
 		switch x.Op {
 		case "+":
 			return fa + fb
@@ -402,4 +400,16 @@ func (ev *evaluator) cast(x *castExpr) any {
 		}
 	}
 	return convertTo(v, x.To)
+}
+
+// numeric converts an operand of float arithmetic, a string by parsing it.
+func numeric(v any) float64 {
+	if s, ok := v.(string); ok {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			panic(newErr(8114, "Error converting data type varchar to float."))
+		}
+		return f
+	}
+	return toFloat(v)
 }

@@ -132,9 +132,9 @@ func formatGUID(b []byte) string {
 func dateAdd(part string, n int64, t time.Time) any {
 	switch strings.ToLower(part) {
 	case "year", "yy", "yyyy":
-		return t.AddDate(int(n), 0, 0)
+		return addMonths(t, n*12)
 	case "month", "mm", "m":
-		return t.AddDate(0, int(n), 0)
+		return addMonths(t, n)
 	case "day", "dd", "d", "dayofyear", "dy", "y":
 		return t.AddDate(0, 0, int(n))
 	case "week", "wk", "ww":
@@ -171,4 +171,16 @@ func dateDiff(part string, a, b time.Time) any {
 		return int64(b.Truncate(time.Second).Sub(a.Truncate(time.Second)) / time.Second)
 	}
 	panic(newErr(155, "'%s' is not a recognized datediff option.", part))
+}
+
+// addMonths moves t by n months, keeping the day unless the target month is
+// shorter: DATEADD(month, 1, '2029-01-31') is Feb 28, not Go's Mar 3.
+func addMonths(t time.Time, n int64) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m, 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC).AddDate(0, int(n), 0)
+	last := first.AddDate(0, 1, -1).Day()
+	if d > last {
+		d = last
+	}
+	return first.AddDate(0, 0, d-1)
 }

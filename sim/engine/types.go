@@ -17,7 +17,8 @@ func (ev *evaluator) inferType(x expr) Column {
 			}
 			return Column{Type: Int}
 		case float64:
-			return Column{Type: BigInt}
+			// No float type reaches the wire: decimals travel as text.
+			return Column{Type: NVarChar, Size: 40}
 		case string:
 			n := len([]rune(v))
 			if n == 0 {
@@ -59,6 +60,8 @@ func (ev *evaluator) inferType(x expr) Column {
 		case "+", "-", "*", "/", "%", "&", "|", "^":
 			l, r := ev.inferType(x.L), ev.inferType(x.R)
 			switch {
+			case hasFloatLiteral(x):
+				return Column{Type: NVarChar, Size: 40, Nullable: true}
 			case l.Type == NVarChar && r.Type == NVarChar:
 				size := l.Size + r.Size
 				if l.Size <= 0 || r.Size <= 0 || size > 4000 {
@@ -185,4 +188,18 @@ func (ev *evaluator) funcType(f *funcExpr) Column {
 		return Column{Type: BigInt, Nullable: true}
 	}
 	return in
+}
+
+// hasFloatLiteral reports arithmetic involving a decimal literal, whose
+// result is a decimal (sent as text).
+func hasFloatLiteral(x expr) bool {
+	found := false
+	walkExpr(x, func(e expr) {
+		if l, ok := e.(*litExpr); ok {
+			if _, f := l.V.(float64); f {
+				found = true
+			}
+		}
+	})
+	return found
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -182,8 +183,9 @@ func toString(v any) string {
 	case []byte:
 		return string(x)
 	case time.Time:
-		// Style 0, the default datetime-to-string conversion: "Nov 30 2029 12:00AM".
-		return x.Format("Jan _2 2006  3:04PM")
+		// Style 0, the default datetime-to-string conversion:
+		// "Nov 30 2029 12:00AM", day and hour padded with a space to two places.
+		return fmt.Sprintf("%s %2d %d %2d:%02d%s", x.Format("Jan"), x.Day(), x.Year(), (x.Hour()+11)%12+1, x.Minute(), x.Format("PM"))
 	}
 	return ""
 }
