@@ -124,3 +124,38 @@ func TestHostileNames(t *testing.T) {
 		t.Fatal("a quoted name executed as SQL")
 	}
 }
+
+func TestLoginAndUserForms(t *testing.T) {
+	in, s := saSession(t, "HOST_A")
+	run(t, s, "CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'First-Passw0rd'; CREATE CERTIFICATE signer WITH SUBJECT = 'signer'")
+	run(t, s, "CREATE LOGIN signer_login FROM CERTIFICATE signer; CREATE USER signer_user FROM CERTIFICATE signer")
+	rs := query(t, s, "SELECT sp.type_desc, dp.type_desc FROM sys.server_principals sp JOIN sys.database_principals dp ON dp.sid = sp.sid WHERE sp.name = 'signer_login'")
+	if render(rs) != "CERTIFICATE_MAPPED_LOGIN,CERTIFICATE_MAPPED_USER" {
+		t.Fatalf("certificate-mapped principals = %s", render(rs))
+	}
+	if m := in.Authenticate("signer_login", ""); m == nil {
+		t.Fatal("a certificate-mapped login cannot log in with a password")
+	}
+	runErr(t, s, "DROP CERTIFICATE signer", 15352)
+	// CREATE USER x with no FOR LOGIN maps the login of the same name.
+	run(t, s, "CREATE LOGIN same_name WITH PASSWORD = 'Str0ng-Pass1'; CREATE USER same_name")
+	if got := scalar(t, s, "SELECT sp.name FROM sys.database_principals dp JOIN sys.server_principals sp ON sp.sid = dp.sid WHERE dp.name = 'same_name'"); got != "same_name" {
+		t.Fatalf("implicit mapping = %v", got)
+	}
+	runErr(t, s, "CREATE LOGIN l2 WITH PASSWORD = 'Str0ng-Pass1', CHECK_POLICY = OFF, CHECK_EXPIRATION = ON", 15122)
+	runErr(t, s, "CREATE LOGIN l2 WITH PASSWORD = 'Str0ng-Pass1', DEFAULT_DATABASE = nowhere", 15010)
+	runErr(t, s, "CREATE LOGIN longname WITH PASSWORD = 'my-LONGNAME-1'", 15118) // contains the login name
+	runErr(t, s, "CREATE LOGIN l2 WITH PASSWORD = '"+strings.Repeat("Aa1!", 33)+"'", 15117)
+	run(t, s, "CREATE LOGIN l2 WITH PASSWORD = 'Str0ng-Pass1', DEFAULT_DATABASE = msdb, CHECK_EXPIRATION = ON")
+	if m := in.Authenticate("l2", "Str0ng-Pass1"); m != nil {
+		t.Fatalf("l2: %+v", m)
+	}
+	if db := in.NewSession("l2").Database(); db != "msdb" {
+		t.Fatalf("default database = %s", db)
+	}
+	runErr(t, s, "EXEC sp_executesql N'SELECT 1', N'@p int', @q = 1", 8145)
+	runErr(t, s, "EXEC sp_executesql N'SELECT 1', N'@p int', 1, 2", 8144)
+	runErr(t, s, "EXEC sp_executesql N'SELECT 1', N'@p nosuchtype'", 102)
+	runErr(t, s, "EXEC sys.sp_nothing", 2812)
+	runErr(t, s, "EXEC nodb.sys.xp_fileexist 'C:\\x'", 2812)
+}
