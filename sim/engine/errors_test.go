@@ -187,3 +187,32 @@ func TestPermissionsAndLogin(t *testing.T) {
 		t.Fatal("failed login not in the error log")
 	}
 }
+
+// TestMetadataVisibility: a login without sysadmin sees only what it owns
+// or may use, so the product's state query reads an incomplete picture.
+func TestMetadataVisibility(t *testing.T) {
+	in, s := saSession(t, "HOST_A")
+	outbound(t, s, "HOST_A")
+	run(t, s, "CREATE LOGIN watcher WITH PASSWORD = 'Watch3r-Pass'; CREATE LOGIN peer_login WITH PASSWORD = 'Peer-Passw0rd'")
+	w := in.NewSession("watcher")
+	for q, want := range map[string]string{
+		"SELECT COUNT(*) FROM sys.certificates":                        "0",
+		"SELECT COUNT(*) FROM sys.symmetric_keys":                      "0",
+		"SELECT COUNT(*) FROM sys.database_mirroring_endpoints":        "0",
+		"SELECT name FROM sys.server_principals WHERE type = 'S'":      "sa;watcher",
+		"SELECT COUNT(*) FROM sys.databases":                           "4",
+		"SELECT COUNT(*) FROM sys.tcp_endpoints WHERE endpoint_id = 4": "1",
+	} {
+		if got := render(query(t, w, q)); got != want {
+			t.Errorf("watcher: %s = %s, want %s", q, got, want)
+		}
+	}
+	// Granting CONNECT makes the endpoint visible to that login.
+	run(t, s, "GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO watcher")
+	if got := render(query(t, w, "SELECT name FROM sys.database_mirroring_endpoints")); got != "Endpoint_Mirroring" {
+		t.Fatalf("after GRANT: %s", got)
+	}
+	if got := render(query(t, s, "SELECT COUNT(*) FROM sys.server_principals WHERE name IN ('watcher', 'peer_login')")); got != "2" {
+		t.Fatalf("sa sees %s", got)
+	}
+}

@@ -56,8 +56,18 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 	if d == nil {
 		return nil, nil, false
 	}
+	name = strings.ToLower(name)
+	cols, rows, ok := in.viewLocked(d, name)
+	if ok {
+		rows = in.visibilityLocked(s, d).filter(name, cols, rows)
+	}
+	return cols, rows, ok
+}
+
+// viewLocked builds every row of a view; mu must be held.
+func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, bool) {
 	c := in.cat
-	switch strings.ToLower(name) {
+	switch name {
 	case "symmetric_keys":
 		return in.symmetricKeys(d)
 	case "certificates":
@@ -82,10 +92,10 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		}
 		return cols, rows, true
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
-		return in.endpointsView(strings.ToLower(name))
+		return in.endpointsView(name)
 	case "server_principals", "sql_logins":
 		cols := serverPrincipalCols()
-		sqlLogins := strings.EqualFold(name, "sql_logins")
+		sqlLogins := name == "sql_logins"
 		if sqlLogins {
 			cols = append(cols, col("is_policy_checked", Bit, 0, true), col("is_expiration_checked", Bit, 0, true), col("password_hash", VarBinary, 0, true))
 		}
