@@ -188,7 +188,10 @@ type execStmt struct {
 	Dynamic expr // EXEC (N'...') form when non-nil
 }
 
-type tranStmt struct{ at }
+type tranStmt struct {
+	at
+	Op string // BEGIN, COMMIT, ROLLBACK
+}
 
 type alterDatabaseStmt struct {
 	at

@@ -103,6 +103,11 @@ func infoTexts(outs []Output) string {
 
 func TestSessionState(t *testing.T) {
 	_, s := saSession(t, "HOST_A")
+	if got := render(results(run(t, s, "BEGIN TRAN; BEGIN TRANSACTION t2; SELECT @@TRANCOUNT; COMMIT; SELECT @@TRANCOUNT; ROLLBACK; SELECT @@TRANCOUNT"))[2]); got != "0" {
+		t.Fatalf("@@TRANCOUNT after ROLLBACK = %s", got)
+	}
+	runErr(t, s, "COMMIT", 3902)
+	runErr(t, s, "ROLLBACK TRANSACTION", 3903)
 	outs := run(t, s, "USE msdb")
 	if outs[0].Database != "msdb" || s.Database() != "msdb" {
 		t.Fatalf("USE msdb: %+v, db %s", outs[0], s.Database())

@@ -266,7 +266,7 @@ func (p *parser) statement() stmt {
 			if isIdentTok(p.peek()) && !startsStatement(p.peek()) {
 				p.next()
 			}
-			return &tranStmt{at: a}
+			return &tranStmt{at: a, Op: "BEGIN"}
 		}
 		if p.accept("TRY") {
 			return p.tryCatch(a)
@@ -301,7 +301,7 @@ func (p *parser) statement() stmt {
 				p.next()
 			}
 		}
-		return &tranStmt{at: a}
+		return &tranStmt{at: a, Op: strings.ToUpper(t.Text)}
 	case "PRINT":
 		p.next()
 		return &printStmt{at: a, X: p.expr()}

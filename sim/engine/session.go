@@ -230,7 +230,22 @@ func (r *runner) exec(st stmt) {
 			r.runList(st.Catch)
 		}
 	case *tranStmt:
-		// Transactions are accepted; catalog changes are not rolled back.
+		// Transactions are counted for @@TRANCOUNT; catalog changes are not
+		// rolled back (see README).
+		switch st.Op {
+		case "BEGIN":
+			s.tranCount++
+		case "COMMIT":
+			if s.tranCount == 0 {
+				panic(newErr(3902, "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION."))
+			}
+			s.tranCount--
+		case "ROLLBACK":
+			if s.tranCount == 0 {
+				panic(newErr(3903, "The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION."))
+			}
+			s.tranCount = 0
+		}
 	case *selectStmt:
 		r.selectStmt(st)
 	case *execStmt:
