@@ -118,13 +118,16 @@ func (b *sessionBackend) Run(ctx context.Context, ref steps.Ref, opts ui.RunOpti
 		b.mu.Lock()
 		b.typed[ref.Host] = opts.MasterKeyPassword
 		b.mu.Unlock()
-		// The session keeps the first master key password it was given for
-		// the rest of its life; a password typed for a retry (say after
-		// 15116, too short) only takes effect if the session can forget the
-		// old one.
-		if f, ok := any(s).(masterKeyForgetter); ok {
-			f.ForgetMasterKeyPassword(ref.Host)
-		}
+		// A password typed now replaces whatever the session held for the
+		// host (the session also drops it itself when the step fails).
+		s.ForgetMasterKeyPassword(ref.Host)
+		defer func() {
+			// Never keep a typed password past its run, even one that
+			// was refused before it was used.
+			b.mu.Lock()
+			delete(b.typed, ref.Host)
+			b.mu.Unlock()
+		}()
 	}
 	r, err := s.Run(ctx, ref)
 	return uiResult(r), uiError(err)
@@ -142,12 +145,6 @@ func (b *sessionBackend) ConfirmManual(ctx context.Context, ref steps.Ref) error
 		}
 	}
 	return uiError(b.session(ctx).ConfirmManual(ctx, ref))
-}
-
-// masterKeyForgetter is implemented by a session that can drop a master key
-// password it holds for a host, so the next run asks again.
-type masterKeyForgetter interface {
-	ForgetMasterKeyPassword(host string)
 }
 
 func uiResult(r *session.RunResult) ui.Result {

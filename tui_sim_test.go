@@ -52,7 +52,8 @@ func (d *tuiDriver) run(cmd tea.Cmd) {
 		case spinner.TickMsg, tea.QuitMsg, nil:
 			continue
 		}
-		if fmt.Sprintf("%T", msg) == "ui.clearNoteMsg" {
+		if tn := fmt.Sprintf("%T", msg); tn == "ui.clearNoteMsg" || strings.HasPrefix(tn, "cursor.") {
+			// A text input's cursor blinks forever; its frames are timers too.
 			continue
 		}
 		var next tea.Cmd

@@ -293,8 +293,25 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			s.log.Info("step done", "host", host, "step", items[i].ID, "duration_ms", dur.Milliseconds())
 		}
 	}
+	s.forgetFailedMasterKey(host, outs)
 	s.recordOutcomes(outs)
 	return outs
+}
+
+// forgetFailedMasterKey drops the master key password of a master-key step
+// that failed and is still not done, so a retry asks for it again: after
+// 15116/15118 the operator types a stronger one, and that one must be used.
+func (s *Session) forgetFailedMasterKey(host string, outs []outcome) {
+	for _, o := range outs {
+		if o.err == nil || o.item.ID != steps.IDMasterKey {
+			continue
+		}
+		cl := s.Checklist()
+		if it := cl.Item(o.item.Ref); it != nil && it.Status == steps.Done {
+			continue // the key exists with that password: nothing to retype
+		}
+		s.secrets.forget(host)
+	}
 }
 
 // attribute hands each server error to the item whose lines it falls in.

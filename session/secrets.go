@@ -204,7 +204,8 @@ func PasswordFromEnv(getenv func(string) string, host string) (pw string, ok boo
 }
 
 // secretStore hands out the values for statement placeholders. Master key
-// passwords are asked for once per host and kept for the session; login
+// passwords are asked for once per host and kept until the master-key step
+// fails (then the next run asks again, so a retyped password is used); login
 // passwords are generated fresh for each statement (nobody ever logs in with
 // them, so nothing needs to remember them).
 type secretStore struct {
@@ -246,4 +247,13 @@ func (s *secretStore) loginPassword() (string, error) {
 	}
 	s.red.Add(pw)
 	return pw, nil
+}
+
+// forget drops the master key password held for host, so the next statement
+// that needs it asks the source again. The redactor keeps masking the old
+// value: it may still be in an error the server sent back.
+func (s *secretStore) forget(host string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.mk, host)
 }

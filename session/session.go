@@ -113,6 +113,12 @@ func Open(ctx context.Context, o Options) *Session {
 	return s
 }
 
+// ForgetMasterKeyPassword drops the master key password the session holds
+// for host, so the next master-key step asks its MasterKeyPassword source
+// again: the operator typed a new one, say after 15118 (not complex enough).
+// The session also forgets on its own when a master-key step fails.
+func (s *Session) ForgetMasterKeyPassword(host string) { s.secrets.forget(host) }
+
 // Plan returns the plan the session works on.
 func (s *Session) Plan() *plan.Plan { return s.plan }
 
