@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -237,7 +238,13 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			if preps[i].err != nil {
 				continue
 			}
-			outs[i].err = fmt.Errorf("%s: %s: the connection was lost while the step ran (%v); it was not sent again", host, items[i].ID, lost)
+			if cerr := ctx.Err(); cerr != nil {
+				// The caller cancelled: not a failure. The re-read
+				// state alone says whether the step happened.
+				outs[i].err = fmt.Errorf("%s: %s: %w before the server answered; the state was read again to see what happened", host, items[i].ID, cerr)
+			} else {
+				outs[i].err = fmt.Errorf("%s: %s: the connection was lost while the step ran (%v); it was not sent again", host, items[i].ID, lost)
+			}
 			if err != nil {
 				outs[i].err = fmt.Errorf("%w; reconnecting failed too: %v", outs[i].err, err)
 			}
@@ -391,7 +398,9 @@ func (s *Session) recordOutcomes(outs []outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range outs {
-		if o.err != nil {
+		// A cancelled run is not a failure: the checklist shows what the
+		// state says (pending or done).
+		if o.err != nil && !errors.Is(o.err, context.Canceled) {
 			s.failed[o.item.Ref] = o.err
 		} else {
 			delete(s.failed, o.item.Ref)

@@ -177,7 +177,10 @@ func (m Model) outcomeText(o outcome, wrap lipgloss.Style) string {
 			b.WriteString(wrap.Render(st.Subtle.Render(msg)) + "\n")
 		}
 	case errors.Is(o.err, context.Canceled):
-		b.WriteString(st.Warn.Render("Cancelled before it finished. Press r to read what the server has now.") + "\n")
+		// A cancel is not a failure: the server either finished the step
+		// before the cancel arrived or never did it, and the status above
+		// comes from the state read after the cancel.
+		b.WriteString(wrap.Render(st.Warn.Render("Cancelled before it finished. The status above is what the server has now; run the step again if it is still pending.")) + "\n")
 	default:
 		var se *StepError
 		if errors.As(o.err, &se) {
