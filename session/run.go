@@ -256,7 +256,9 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		s.attribute(hc, outs, preps, res)
 		if err != nil && st == nil {
 			// The batch ran but the trailing read did not (a batch-aborting
-			// error): read again on its own.
+			// error): the items after the error never ran. Read again on
+			// its own.
+			s.markNotRun(hc, outs, preps, res)
 			st, err = s.refreshLocked(ctx, hc)
 		} else if st != nil {
 			s.storeState(hc, st)
@@ -318,6 +320,32 @@ func (s *Session) forgetFailedMasterKey(host string, outs []outcome) {
 			continue // the key exists with that password: nothing to retype
 		}
 		s.secrets.forget(host)
+	}
+}
+
+// markNotRun reports the items after a batch-aborting error as not run,
+// naming where the batch stopped, instead of letting them read as "ran
+// without error but not done".
+func (s *Session) markNotRun(hc *hostConn, outs []outcome, preps []prepared, res *batchResult) {
+	stop := -1
+	var num int32
+	var line int32
+	for _, e := range res.Errors {
+		for i := range preps {
+			if preps[i].err == nil && e.LineNo >= int32(preps[i].first) && e.LineNo <= int32(preps[i].last) && e.LineNo >= line {
+				stop, num, line = i, e.Number, e.LineNo
+			}
+		}
+	}
+	if stop < 0 {
+		return
+	}
+	at := steps.Ref{Host: hc.host.Name, ID: preps[stop].item.ID}
+	for i := range preps {
+		if i == stop || preps[i].err != nil || outs[i].err != nil || int32(preps[i].first) <= line {
+			continue
+		}
+		outs[i].err = fmt.Errorf("%s: %s: not run: the batch stopped at %s (Msg %d)", hc.host.Name, preps[i].item.ID, at, num)
 	}
 }
 

@@ -27,6 +27,9 @@ type wireInstance struct {
 	masterKey bool
 	logins    map[string]bool
 	batches   []string // every batch received, rendered secrets included
+	// abortLogin makes an existing login's CREATE LOGIN abort the whole
+	// batch, as a batch-aborting error does on SQL Server.
+	abortLogin bool
 }
 
 func (w *wireInstance) Name() string { return "WIRE" }
@@ -73,6 +76,9 @@ func (s *wireSession) ExecBatch(sql string) []engine.Output {
 			name := strings.Trim(strings.Fields(line)[2], "[]")
 			if w.logins[name] {
 				outs = append(outs, engine.Output{Messages: []engine.Message{{Number: 15025, Class: 16, State: 2, Line: n, Text: fmt.Sprintf("The server principal '%s' already exists.", name)}}})
+				if w.abortLogin {
+					return outs
+				}
 				continue
 			}
 			w.logins[name] = true
@@ -261,5 +267,37 @@ func TestWireWrongPassword(t *testing.T) {
 	h := s.Hosts()[0]
 	if h.Connected || h.Err == nil || !strings.Contains(h.Err.Error(), "MIRRORCERT_PASSWORD_HOST_A") || strings.Contains(h.Err.Error(), "Wrong-Pa55word") {
 		t.Fatalf("host %+v", h)
+	}
+}
+
+// When the server stops a batch at one item's error, the items after it are
+// reported as not run, naming where the batch stopped.
+func TestWireBatchAbortNamesWhereItStopped(t *testing.T) {
+	inst, addr := wireServer(t, nil)
+	s := openWire(t, wirePlan(addr, addr))
+	inst.mu.Lock()
+	inst.logins["HOST_B_login"] = true
+	inst.abortLogin = true
+	inst.mu.Unlock()
+	hc := s.hosts["HOST_A"]
+	cl := s.Checklist()
+	login := steps.Ref{Host: "HOST_A", ID: steps.InboundID("HOST_B", steps.KindLogin)}
+	mk := steps.Ref{Host: "HOST_A", ID: steps.IDMasterKey}
+	items := []steps.Item{*cl.Item(login), *cl.Item(mk)}
+	hc.mu.Lock()
+	outs := s.execLocked(context.Background(), hc, items, false)
+	hc.mu.Unlock()
+	var se *SQLError
+	if !errors.As(outs[0].err, &se) || se.Number != 15025 {
+		t.Fatalf("login: %v", outs[0].err)
+	}
+	want := "HOST_A: outbound/master-key: not run: the batch stopped at HOST_A:inbound/HOST_B/login (Msg 15025)"
+	if outs[1].err == nil || outs[1].err.Error() != want {
+		t.Fatalf("master key:\n got %v\nwant %s", outs[1].err, want)
+	}
+	inst.mu.Lock()
+	defer inst.mu.Unlock()
+	if inst.masterKey {
+		t.Fatal("the wire engine ran the master key after the abort")
 	}
 }
