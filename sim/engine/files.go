@@ -82,6 +82,13 @@ func CopyFile(src Instance, srcPath string, dst Instance, dstPath string) error 
 		return fmt.Errorf("%s: open %s: %w", src.Name(), srcPath, err)
 	}
 	defer in.Close()
+	// The operator may create folders on the target, but not a new drive.
+	if rel, err := filepath.Rel(dst.FileRoot(), to); err == nil {
+		drive := strings.Split(filepath.ToSlash(rel), "/")[0]
+		if st, err := os.Stat(filepath.Join(dst.FileRoot(), drive)); err != nil || !st.IsDir() {
+			return fmt.Errorf("%s: %s: no such drive or root directory on the target", dst.Name(), dstPath)
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return fmt.Errorf("%s: %w", dst.Name(), err)
 	}

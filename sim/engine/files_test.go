@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -64,6 +65,12 @@ func TestBackupAndRestoreWithPrivateKey(t *testing.T) {
 	}
 	if err := CopyFile(inA, `C:\a.cer`, inB, `C:\restore\a.cer`); err == nil {
 		t.Fatal("CopyFile overwrote an existing file")
+	}
+	if err := CopyFile(inA, `C:\a.cer`, inB, `Q:\a.cer`); err == nil {
+		t.Fatal("CopyFile created a drive")
+	}
+	if err := CopyFile(inA, `C:\missing.cer`, inB, `C:\m.cer`); err == nil || !strings.Contains(err.Error(), "HOST_A") {
+		t.Fatalf("missing source: %v", err)
 	}
 	runErr(t, b, `CREATE CERTIFICATE restored FROM FILE = 'C:\restore\a.cer' WITH PRIVATE KEY (FILE = 'C:\restore\a.pvk', DECRYPTION BY PASSWORD = 'Wrong-Passw0rd1')`, 15208)
 	run(t, b, `CREATE CERTIFICATE restored FROM FILE = 'C:\restore\a.cer' WITH PRIVATE KEY (FILE = 'C:\restore\a.pvk', DECRYPTION BY PASSWORD = 'Key-Backup-Pw1')`)
