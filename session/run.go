@@ -78,6 +78,8 @@ func (s *Session) RunRemedy(ctx context.Context, ref steps.Ref, confirm string) 
 		return nil, fmt.Errorf("%s: nothing to remedy: the item is %s", ref, it.Status)
 	case len(it.Conflict.Remedy) == 0:
 		return nil, fmt.Errorf("%s: this conflict has no automatic remedy: %s", ref, it.Conflict.Fix)
+	case !it.Conflict.RemedyReady():
+		return nil, fmt.Errorf("%s: the remedy cannot run yet: %s", ref, it.Conflict.Fix)
 	case confirm != it.Conflict.Object:
 		return nil, fmt.Errorf("%s: the remedy changes %q; type that name exactly to confirm it", ref, it.Conflict.Object)
 	}

@@ -60,6 +60,9 @@ func resolve(c *Checklist) {
 	for hi := range c.Hosts {
 		for ii := range c.Hosts[hi].Items {
 			it := &c.Hosts[hi].Items[ii]
+			if it.Status == Conflict && it.Conflict != nil {
+				blockRemedy(it.Conflict, status)
+			}
 			if it.Status != Pending && it.Status != Blocked {
 				continue
 			}
@@ -82,6 +85,27 @@ func resolve(c *Checklist) {
 			it.Status, it.Detail = Blocked, wait
 		}
 	}
+}
+
+// blockRemedy records which of a remedy's needs are not done yet and says
+// in the conflict's Fix what must happen first: a remedy offered too early
+// fails on the server (ALTER ENDPOINT naming a certificate that does not
+// exist yet: 15151).
+func blockRemedy(c *ConflictInfo, status map[Ref]Status) {
+	c.RemedyBlockedBy = nil
+	for _, n := range c.RemedyNeeds {
+		if status[n] != Done && !containsRef(c.RemedyBlockedBy, n) {
+			c.RemedyBlockedBy = append(c.RemedyBlockedBy, n)
+		}
+	}
+	if len(c.RemedyBlockedBy) == 0 {
+		return
+	}
+	names := make([]string, len(c.RemedyBlockedBy))
+	for i, r := range c.RemedyBlockedBy {
+		names[i] = r.String()
+	}
+	c.Fix += " First run " + strings.Join(names, ", ") + "; the fix is offered once that is done."
 }
 
 func containsRef(rs []Ref, r Ref) bool {
@@ -165,6 +189,7 @@ func mergeConflicts(cs []ConflictInfo) *ConflictInfo {
 		out.What += "; " + c.What
 		out.Fix += " " + c.Fix
 		out.Remedy = append(out.Remedy, c.Remedy...)
+		out.RemedyNeeds = append(out.RemedyNeeds, c.RemedyNeeds...)
 		if out.Object == "" {
 			out.Object = c.Object
 		}

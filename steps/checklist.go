@@ -86,6 +86,17 @@ type ConflictInfo struct {
 	// are Destructive and need an explicit, specific confirmation naming Object.
 	Remedy []tsql.Statement
 	Object string // the name the operator must type to confirm the remedy
+	// RemedyNeeds are the items the remedy depends on, like an item's Needs
+	// (e.g. ALTER ENDPOINT ... CERTIFICATE c needs certificate c).
+	RemedyNeeds []Ref
+	// RemedyBlockedBy are the RemedyNeeds not yet done. While it is not
+	// empty the remedy is shown but must not run: it would fail (15151).
+	RemedyBlockedBy []Ref
+}
+
+// RemedyReady reports whether the conflict has a remedy that can run now.
+func (c *ConflictInfo) RemedyReady() bool {
+	return c != nil && len(c.Remedy) > 0 && len(c.RemedyBlockedBy) == 0
 }
 
 // HostList is the checklist of one host.

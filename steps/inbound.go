@@ -197,6 +197,8 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 			What:   fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
 			Fix:    "Hand it to " + owner + ".",
 			Remedy: []tsql.Statement{tsql.AlterCertificateOwner(name, owner)}, Object: name,
+			// The new owner is the peer's user, which must exist first.
+			RemedyNeeds: []Ref{{h.Name, InboundID(peer, KindUser)}},
 		})
 	}
 	conflict, warning := b.validity(h.Name, c)

@@ -184,6 +184,7 @@ func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role
 	}
 	if len(found) > 0 {
 		found[len(found)-1].Remedy = []tsql.Statement{tsql.AlterEndpointAuth(e.Name, cert)}
+		found[len(found)-1].RemedyNeeds = []Ref{{h.Name, IDCertificate}}
 	}
 	if e.State != "" && !strings.EqualFold(e.State, "STARTED") {
 		found = append(found, ConflictInfo{

@@ -79,6 +79,9 @@ func (m *Model) detailContent(it steps.Item, w int) string {
 	if it.Status == steps.Conflict && it.Conflict != nil && len(it.Conflict.Remedy) > 0 {
 		stmts = it.Conflict.Remedy
 		heading = "T-SQL of the fix (changes an existing object; you will type " + it.Conflict.Object + " to confirm)"
+		if !it.Conflict.RemedyReady() {
+			heading = "T-SQL of the fix (not offered yet: it waits for " + m.refNames(it.Host, it.Conflict.RemedyBlockedBy) + ")"
+		}
 	}
 	if len(stmts) > 0 {
 		line("")

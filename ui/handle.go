@@ -146,6 +146,9 @@ func (m *Model) runSelected() tea.Cmd {
 			}
 			return m.setNote("No automatic fix: "+fix, true)
 		}
+		if !it.Conflict.RemedyReady() {
+			return m.setNote(fmt.Sprintf("%s: the fix waits for %s: run that first", it.Host, m.refNames(it.Host, it.Conflict.RemedyBlockedBy)), true)
+		}
 		m.openInput(modalTypeName, it.Ref, false)
 		m.modal.object = it.Conflict.Object
 		return textinput.Blink
@@ -241,10 +244,15 @@ func (m *Model) handleModalKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // blockers names the items blocking it, e.g. "HOST_B: Certificate HOST_B_cert".
 func (m Model) blockers(it steps.Item) string {
+	return m.refNames(it.Host, it.BlockedBy)
+}
+
+// refNames names items by title, with the host when it is not host.
+func (m Model) refNames(host string, refs []steps.Ref) string {
 	var parts []string
-	for _, b := range it.BlockedBy {
+	for _, b := range refs {
 		t := m.title(b)
-		if b.Host != it.Host {
+		if b.Host != host {
 			t = b.Host + ": " + t
 		}
 		parts = append(parts, t)
@@ -315,7 +323,7 @@ func (m Model) canRun(it steps.Item) bool {
 	case steps.Pending, steps.Failed:
 		return true
 	case steps.Conflict:
-		return it.Conflict != nil && len(it.Conflict.Remedy) > 0
+		return it.Conflict.RemedyReady()
 	}
 	return false
 }
