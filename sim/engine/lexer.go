@@ -90,89 +90,28 @@ func lex(src string) ([]token, *lexError) {
 				i++
 			}
 		case c == '\'' || ((c == 'N' || c == 'n') && i+1 < len(src) && src[i+1] == '\''):
-			start := i
-			startLine := line
+			start, startLine := i, line
 			if c != '\'' {
 				i++
 			}
-			i++
-			var b strings.Builder
-			closed := false
-			for i < len(src) {
-				if src[i] == '\'' {
-					if i+1 < len(src) && src[i+1] == '\'' {
-						b.WriteByte('\'')
-						i += 2
-						continue
-					}
-					i++
-					closed = true
-					break
-				}
-				if src[i] == '\n' {
-					line++
-				}
-				b.WriteByte(src[i])
-				i++
+			text, next, nl, err := lexQuoted(src, i+1, '\'', startLine)
+			if err != nil {
+				return nil, err
 			}
-			if !closed {
-				return nil, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
+			i, line = next, line+nl
+			toks = append(toks, token{Kind: tkString, Text: text, Raw: src[start:i], Line: startLine, Pos: start})
+		case c == '[' || c == '"':
+			closing := byte(']')
+			if c == '"' {
+				closing = '"'
 			}
-			toks = append(toks, token{Kind: tkString, Text: b.String(), Raw: src[start:i], Line: startLine, Pos: start})
-		case c == '[':
-			start := i
-			startLine := line
-			i++
-			var b strings.Builder
-			closed := false
-			for i < len(src) {
-				if src[i] == ']' {
-					if i+1 < len(src) && src[i+1] == ']' {
-						b.WriteByte(']')
-						i += 2
-						continue
-					}
-					i++
-					closed = true
-					break
-				}
-				if src[i] == '\n' {
-					line++
-				}
-				b.WriteByte(src[i])
-				i++
+			start, startLine := i, line
+			text, next, nl, err := lexQuoted(src, i+1, closing, startLine)
+			if err != nil {
+				return nil, err
 			}
-			if !closed {
-				return nil, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
-			}
-			toks = append(toks, token{Kind: tkQIdent, Text: b.String(), Raw: src[start:i], Line: startLine, Pos: start})
-		case c == '"':
-			start := i
-			startLine := line
-			i++
-			var b strings.Builder
-			closed := false
-			for i < len(src) {
-				if src[i] == '"' {
-					if i+1 < len(src) && src[i+1] == '"' {
-						b.WriteByte('"')
-						i += 2
-						continue
-					}
-					i++
-					closed = true
-					break
-				}
-				if src[i] == '\n' {
-					line++
-				}
-				b.WriteByte(src[i])
-				i++
-			}
-			if !closed {
-				return nil, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
-			}
-			toks = append(toks, token{Kind: tkQIdent, Text: b.String(), Raw: src[start:i], Line: startLine, Pos: start})
+			i, line = next, line+nl
+			toks = append(toks, token{Kind: tkQIdent, Text: text, Raw: src[start:i], Line: startLine, Pos: start})
 		case c == '0' && i+1 < len(src) && (src[i+1] == 'x' || src[i+1] == 'X'):
 			start := i
 			i += 2
@@ -295,4 +234,30 @@ func isReserved(t token) bool {
 		return true
 	}
 	return false
+}
+
+// lexQuoted reads a quoted run starting just after its opening quote at
+// src[i]: a string literal ('...') or a delimited identifier ([...] or
+// "..."). SQL Server escapes the closing character by doubling it, the same
+// rule for all three, so one loop serves them. It returns the unescaped
+// text, the index just past the closing quote and the newlines crossed; an
+// unterminated run is error 105, reported at startLine where it began.
+func lexQuoted(src string, i int, closing byte, startLine int) (text string, next, newlines int, err *lexError) {
+	var b strings.Builder
+	for i < len(src) {
+		if src[i] == closing {
+			if i+1 < len(src) && src[i+1] == closing {
+				b.WriteByte(closing)
+				i += 2
+				continue
+			}
+			return b.String(), i + 1, newlines, nil
+		}
+		if src[i] == '\n' {
+			newlines++
+		}
+		b.WriteByte(src[i])
+		i++
+	}
+	return "", i, newlines, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
 }
