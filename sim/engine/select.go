@@ -183,21 +183,7 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 		}
 		sort.SliceStable(idx, func(a, b int) bool {
 			for k, ob := range q.OrderBy {
-				x, y := keys[idx[a]][k], keys[idx[b]][k]
-				c := 0
-				switch {
-				case x == nil && y == nil:
-				case x == nil:
-					c = -1
-				case y == nil:
-					c = 1
-				default:
-					c = compare(x, y)
-				}
-				if ob.Desc {
-					c = -c
-				}
-				if c != 0 {
+				if c := orderCompare(keys[idx[a]][k], keys[idx[b]][k], ob.Desc); c != 0 {
 					return c < 0
 				}
 			}
@@ -457,21 +443,7 @@ func (ev *evaluator) runUnion(q *selectQuery, parent *env) (*ResultSet, int64) {
 		}
 		sort.SliceStable(rows, func(a, b int) bool {
 			for k, ob := range q.OrderBy {
-				x, y := fromGo(rows[a][idx[k]]), fromGo(rows[b][idx[k]])
-				c := 0
-				switch {
-				case x == nil && y == nil:
-				case x == nil:
-					c = -1
-				case y == nil:
-					c = 1
-				default:
-					c = compare(x, y)
-				}
-				if ob.Desc {
-					c = -c
-				}
-				if c != 0 {
+				if c := orderCompare(fromGo(rows[a][idx[k]]), fromGo(rows[b][idx[k]]), ob.Desc); c != 0 {
 					return c < 0
 				}
 			}

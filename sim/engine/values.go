@@ -401,3 +401,23 @@ func outValue(v any, t Type) any {
 	}
 	return v
 }
+
+// orderCompare compares two ORDER BY keys: NULL sorts first, as on SQL
+// Server, and desc reverses the result (so NULL then sorts last). SELECT and
+// UNION ordering share it so both place NULLs the same way.
+func orderCompare(x, y any, desc bool) int {
+	c := 0
+	switch {
+	case x == nil && y == nil:
+	case x == nil:
+		c = -1
+	case y == nil:
+		c = 1
+	default:
+		c = compare(x, y)
+	}
+	if desc {
+		c = -c
+	}
+	return c
+}
