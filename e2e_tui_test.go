@@ -87,7 +87,11 @@ func (tt *tmuxTerm) waitText(text string, timeout time.Duration) string {
 	return tt.waitFor(fmt.Sprintf("%q", text), timeout, func(s string) bool { return strings.Contains(s, text) })
 }
 
-const pwDialog = "Store this master key password now"
+// pwDialog reports whether a generated-password dialog is on screen: one
+// password after a single step, several together at the end of A.
+func pwDialog(s string) bool {
+	return strings.Contains(s, "Store this master key password now") || strings.Contains(s, "Store these master key passwords now")
+}
 
 // detailTitle reads the open step's "HOST · Title" from the detail pane.
 var detailTitle = regexp.MustCompile(`│ (HOST_[A-Z]+) · (.+?)  \S+ (pending|failed)`)
@@ -126,7 +130,7 @@ func (tt *tmuxTerm) runUntil(what string, timeout time.Duration, done func(strin
 	for {
 		s := tt.screen()
 		switch {
-		case strings.Contains(s, pwDialog):
+		case pwDialog(s):
 			tt.send("Enter")
 			tt.waitFor("the password dialog to change", 5*time.Second, func(n string) bool { return n != s })
 			continue
@@ -140,7 +144,7 @@ func (tt *tmuxTerm) runUntil(what string, timeout time.Duration, done func(strin
 }
 
 func complete(s string) bool {
-	return strings.Contains(s, "All hosts configured") && !strings.Contains(s, pwDialog)
+	return strings.Contains(s, "All hosts configured") && !pwDialog(s)
 }
 
 func TestE2EDemoStepByStep(t *testing.T) {
@@ -260,6 +264,20 @@ transfer: inband
 	tt.send("A")
 	tt.waitText("Run 33 pending steps?", 5*time.Second)
 	tt.send("y")
+	// Real hosts: A asks each master key password first; HOST_A's is typed,
+	// the others are left empty and generated.
+	const typedMK = "E2e-Typed-MK-Pa55!"
+	for i, h := range []string{"HOST_A", "HOST_B", "HOST_W"} {
+		s := tt.waitText(fmt.Sprintf("Master key password for %s (%d of 3)", h, i+1), 10*time.Second)
+		if i == 0 {
+			tt.send(typedMK)
+			s = tt.waitText("**", 5*time.Second)
+			if strings.Contains(s, typedMK) {
+				t.Fatalf("the typed master key password is echoed:\n%s", s)
+			}
+		}
+		tt.send("Enter")
+	}
 	tt.runUntil("All hosts configured", 60*time.Second, complete)
 	tt.finish()
 
@@ -274,6 +292,9 @@ transfer: inband
 	}
 	if strings.Contains(string(logText), pw) {
 		t.Error("the connection password is in the log file")
+	}
+	if strings.Contains(string(logText), typedMK) {
+		t.Error("the typed master key password is in the log file")
 	}
 }
 

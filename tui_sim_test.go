@@ -87,7 +87,7 @@ func (d *tuiDriver) screen() string { return ansi.Strip(d.m.(ui.Model).Render())
 
 // dismissPasswords acknowledges every generated-password dialog.
 func (d *tuiDriver) dismissPasswords() {
-	for i := 0; i < 20 && strings.Contains(d.screen(), "Store this master key password now"); i++ {
+	for i := 0; i < 20 && pwDialog(d.screen()); i++ {
 		d.keys("enter")
 	}
 }

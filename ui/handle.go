@@ -24,8 +24,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if len(m.passwords) > 0 {
 		if key.Matches(msg, m.keys.Dismiss) {
-			// Forget the password for good once the operator has stored it.
-			m.passwords[0] = generated{}
+			// Forget the passwords for good once the operator has stored them.
+			clear(m.passwords[0])
 			m.passwords = m.passwords[1:]
 		}
 		return nil
@@ -191,19 +191,33 @@ func (m *Model) handleModalKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, m.keys.Confirm):
 			m.closeModal()
-			m.runAll, m.ranInBatch = true, 0
-			m.allowed = map[steps.Ref]bool{}
-			for _, r := range md.refs {
-				m.allowed[r] = true
-			}
 			m.focus = focusList
-			return m.schedule()
+			if m.opts.AskMasterKeyPassword {
+				// Real hosts: the operator chooses each master key
+				// password (or generation) before anything runs.
+				m.askQueue, m.askRefs = nil, md.refs
+				for _, r := range md.refs {
+					if r.ID == steps.IDMasterKey {
+						m.askQueue = append(m.askQueue, r)
+					}
+				}
+				if len(m.askQueue) > 0 {
+					return m.askNextForAll(len(m.askQueue))
+				}
+			}
+			return m.beginRunAll(md.refs)
 		case key.Matches(msg, m.keys.Cancel):
 			m.closeModal()
 		}
 	case modalConfirmQuit:
 		switch {
 		case key.Matches(msg, m.keys.Confirm):
+			if len(m.passwords) > 0 {
+				// A generated password not yet shown would be lost
+				// for good: show it first.
+				m.closeModal()
+				return m.setNote("Store the generated master key passwords first, then press q again", true)
+			}
 			return tea.Quit
 		case key.Matches(msg, m.keys.Cancel):
 			m.closeModal()
@@ -220,9 +234,24 @@ func (m *Model) handleModalKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch msg.String() {
 		case "esc":
 			m.closeModal()
+			if md.forAll {
+				m.endRunAll()
+				return m.setNote("Nothing ran: run all pending was cancelled at the master key passwords", false)
+			}
 			return nil
 		case "enter":
 			val := m.input.Value()
+			if md.forAll {
+				m.closeModal()
+				m.mkTyped[md.ref.Host] = val
+				m.askQueue = m.askQueue[1:]
+				if len(m.askQueue) > 0 {
+					return m.askNextForAll(md.total)
+				}
+				refs := m.askRefs
+				m.askRefs = nil
+				return m.beginRunAll(refs)
+			}
 			if md.kind == modalTypeName {
 				if strings.TrimSpace(val) != md.object {
 					m.modal.err = fmt.Sprintf("That is not %q: type the name exactly, or press esc to leave it alone", md.object)
@@ -240,6 +269,26 @@ func (m *Model) handleModalKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// beginRunAll starts "run all" over refs, the steps the operator approved.
+func (m *Model) beginRunAll(refs []steps.Ref) tea.Cmd {
+	m.runAll, m.ranInBatch = true, 0
+	m.allowed = map[steps.Ref]bool{}
+	for _, r := range refs {
+		m.allowed[r] = true
+	}
+	return m.schedule()
+}
+
+// askNextForAll asks the master key password for the next host in the
+// queue before A starts (total is how many are asked in all).
+func (m *Model) askNextForAll(total int) tea.Cmd {
+	r := m.askQueue[0]
+	m.openInput(modalMasterKey, r, true)
+	m.modal.forAll = true
+	m.modal.n, m.modal.total = total-len(m.askQueue)+1, total
+	return textinput.Blink
 }
 
 // blockers names the items blocking it, e.g. "HOST_B: Certificate HOST_B_cert".
@@ -286,6 +335,10 @@ func (m *Model) syncKeys() {
 		return
 	case len(m.passwords) > 0:
 		k.Dismiss.SetEnabled(true)
+		k.Dismiss.SetHelp("enter", "I have stored it")
+		if len(m.passwords[0]) > 1 {
+			k.Dismiss.SetHelp("enter", "I have stored them")
+		}
 		return
 	}
 	k.Help.SetEnabled(true)

@@ -60,6 +60,9 @@ type modal struct {
 	object    string      // type-name: what must be typed
 	cancelled []string    // confirm-quit: what was cancelled
 	err       string      // a validation message inside the dialog
+	// forAll marks a master key password asked before A runs; n of total.
+	forAll   bool
+	n, total int
 }
 
 // running is one step in flight on a host.
@@ -106,7 +109,20 @@ type Model struct {
 	refreshing map[string]bool // "" = every host
 	outcomes   map[steps.Ref]outcome
 	failed     map[steps.Ref]bool
-	passwords  []generated
+	// passwords are generated master key passwords waiting to be shown,
+	// one dialog per group: a step run alone makes a group of one, a run
+	// of A one group at its end.
+	passwords [][]generated
+	// held are passwords generated during A, shown together when it ends,
+	// so a walkthrough is not interrupted by a dialog per host.
+	held []generated
+	// mkTyped are the master key passwords typed before A ran, by host
+	// ("" = generate); each is used by that host's master-key step once.
+	mkTyped map[string]string
+	// askQueue are the master-key steps still to ask a password for
+	// before A starts; askRefs is what A will run.
+	askQueue []steps.Ref
+	askRefs  []steps.Ref
 
 	runAll     bool
 	allowed    map[steps.Ref]bool
@@ -141,6 +157,7 @@ func New(opts Options) Model {
 		outcomes:   map[steps.Ref]outcome{},
 		failed:     map[steps.Ref]bool{},
 		allowed:    map[steps.Ref]bool{},
+		mkTyped:    map[string]string{},
 		detail:     newDetailPane(),
 	}
 	if opts.ASCII {

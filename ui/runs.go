@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"charm.land/bubbletea/v2"
 
@@ -62,7 +63,12 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 		m.ranInBatch++
 		m.log.Info("run finished", "host", msg.Host, "step", msg.Ref.ID, "run", msg.RunID, "duration", msg.Result.Duration)
 		if pw := msg.Result.GeneratedMasterKeyPassword; pw != "" {
-			m.passwords = append(m.passwords, generated{host: msg.Host, password: pw})
+			g := generated{host: msg.Host, password: pw}
+			if m.runAll {
+				m.held = append(m.held, g)
+			} else {
+				m.passwords = append(m.passwords, []generated{g})
+			}
 			// The outcome keeps only the fact that a password was generated.
 			o := m.outcomes[msg.Ref]
 			o.result.GeneratedMasterKeyPassword = ""
@@ -96,7 +102,13 @@ func (m *Model) schedule() tea.Cmd {
 		}
 		for _, it := range h.Items {
 			if it.Status == steps.Pending && !it.Manual && m.allowed[it.Ref] && !m.failed[it.Ref] {
-				cmds = append(cmds, m.startRun(runStep, it.Ref, RunOptions{}, ""))
+				var opts RunOptions
+				if it.ID == steps.IDMasterKey {
+					// Used once: a retry after a failure asks again.
+					opts.MasterKeyPassword = m.mkTyped[it.Host]
+					delete(m.mkTyped, it.Host)
+				}
+				cmds = append(cmds, m.startRun(runStep, it.Ref, opts, ""))
 				break
 			}
 		}
@@ -110,6 +122,7 @@ func (m *Model) schedule() tea.Cmd {
 			}
 		}
 		m.allowed = map[steps.Ref]bool{}
+		m.endRunAll()
 		if m.snap.Checklist.Complete() {
 			return m.setNote(fmt.Sprintf("Ran %d steps", m.ranInBatch), false)
 		}
@@ -130,7 +143,27 @@ func (m *Model) cancelAll() []string {
 	}
 	m.runAll = false
 	m.allowed = map[steps.Ref]bool{}
+	m.endRunAll()
 	return out
+}
+
+// endRunAll forgets typed passwords A did not use and shows the passwords
+// generated during it, all in one dialog.
+func (m *Model) endRunAll() {
+	for h := range m.mkTyped {
+		delete(m.mkTyped, h)
+	}
+	m.askQueue, m.askRefs = nil, nil
+	if len(m.held) > 0 {
+		// Plan order, not the order the hosts happened to finish in.
+		order := map[string]int{}
+		for i, h := range m.snap.Checklist.Hosts {
+			order[h.Host] = i
+		}
+		sort.SliceStable(m.held, func(i, j int) bool { return order[m.held[i].host] < order[m.held[j].host] })
+		m.passwords = append(m.passwords, m.held)
+		m.held = nil
+	}
 }
 
 // title is an item's checklist label, or its id when unknown.

@@ -18,7 +18,7 @@ func (m Model) viewModal() (string, bool) {
 	switch m.modal.kind {
 	case modalConfirmAll:
 		title = fmt.Sprintf("Run %d pending step%s?", len(m.modal.refs), plural(len(m.modal.refs)))
-		room := max(3, m.bodyHeight()-8)
+		room := max(3, m.bodyHeight()-9) // the dialog's other lines must fit too
 		for i, r := range m.modal.refs {
 			if i == room-1 && len(m.modal.refs) > room {
 				body = append(body, fmt.Sprintf("  %s and %d more", st.Glyphs.Ellipsis, len(m.modal.refs)-i))
@@ -28,7 +28,9 @@ func (m Model) viewModal() (string, bool) {
 		}
 		body = append(body, "", wrap.Render("Steps run host by host in dependency order, one at a time per host. Conflicts and manual steps are left for you."))
 		if m.opts.AskMasterKeyPassword {
-			body = append(body, wrap.Render("Master key passwords are generated and each is shown to you once."))
+			body = append(body, wrap.Render("Next you type each master key password (empty: generate)."))
+		} else {
+			body = append(body, wrap.Render("Master key passwords are generated and shown once, at the end."))
 		}
 		body = append(body, "y run them · n cancel")
 	case modalConfirmQuit:
@@ -65,6 +67,9 @@ func (m Model) viewModal() (string, bool) {
 		body = append(body, "enter apply · esc leave it alone")
 	case modalMasterKey:
 		title = "Master key password for " + m.modal.ref.Host
+		if m.modal.forAll {
+			title += fmt.Sprintf(" (%d of %d)", m.modal.n, m.modal.total)
+		}
 		body = append(body,
 			wrap.Render("Type a strong password for the database master key, or leave it empty and press enter to have one generated (shown to you once)."),
 			"", m.input.View(), "", "enter continue · esc cancel")
@@ -72,15 +77,27 @@ func (m Model) viewModal() (string, bool) {
 		if len(m.passwords) == 0 {
 			return "", false
 		}
-		p := m.passwords[0]
-		title = "Store this master key password now"
-		body = append(body,
-			wrap.Render(fmt.Sprintf("mirrorcert generated the database master key password for %s:", p.host)),
-			"", "  "+st.Secret.Render(p.password), "",
-			wrap.Render("Store it in your password vault now. It is not saved anywhere, not logged, and will not be shown again. You need it to restore the master key or move the database to another server."),
-			"", "enter I have stored it")
+		group := m.passwords[0]
+		if len(group) == 1 {
+			p := group[0]
+			title = "Store this master key password now"
+			body = append(body,
+				wrap.Render(fmt.Sprintf("mirrorcert generated the database master key password for %s:", p.host)),
+				"", "  "+st.Secret.Render(p.password), "",
+				wrap.Render("Store it in your password vault now. It is not saved anywhere, not logged, and will not be shown again. You need it to restore the master key or move the database to another server."),
+				"", "enter I have stored it")
+		} else {
+			title = "Store these master key passwords now"
+			body = append(body, wrap.Render("mirrorcert generated the database master key passwords:"), "")
+			for _, p := range group {
+				body = append(body, "  "+p.host+"  "+st.Secret.Render(p.password))
+			}
+			body = append(body, "",
+				wrap.Render("Store them in your password vault now. They are not saved anywhere, not logged, and will not be shown again. You need each to restore that host's master key or move its databases."),
+				"", "enter I have stored them")
+		}
 		if n := len(m.passwords) - 1; n > 0 {
-			body = append(body, st.Subtle.Render(fmt.Sprintf("(%d more generated password%s after this one)", n, plural(n))))
+			body = append(body, st.Subtle.Render(fmt.Sprintf("(%d more after this)", n)))
 		}
 	}
 	content := st.ModalTitle.Render(title) + "\n\n" + strings.Join(body, "\n")

@@ -50,6 +50,7 @@ func TestGoldenViews(t *testing.T) {
 			return m
 		}},
 		{"password_once", func() Model { return press(t, base()(), "enter", "y") }},
+		{"passwords_together", func() Model { return press(t, base()(), "A", "y") }},
 		{"progress", func() Model { m, _ := progressed(t); return m }},
 		{"failed_detail", func() Model { m, _ := progressed(t); return press(t, m, "enter") }},
 		{"conflict_detail", func() Model { m, _ := progressed(t); return press(t, m, "tab", "down", "down", "enter") }},

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// On real hosts A asks each pending master key password first (masked,
+// empty = generate), and each typed one reaches exactly its host's step.
+func TestRunAllAsksMasterKeyPasswordsFirst(t *testing.T) {
+	f := newFake(hosts3...)
+	m := press(t, started(t, f, func(o *Options) { o.AskMasterKeyPassword = true }), "A", "y")
+	if len(f.runs) != 0 {
+		t.Fatalf("A ran %v before the passwords were asked", f.runs)
+	}
+	typed := map[string]string{"HOST_A": "Typed-A-Pa55!", "HOST_B": ""}
+	for i, h := range []string{"HOST_A", "HOST_B"} {
+		if m.modal.kind != modalMasterKey || m.modal.ref.Host != h {
+			t.Fatalf("password %d: dialog %v for %s, want the master key password of %s", i, m.modal.kind, m.modal.ref.Host, h)
+		}
+		if !strings.Contains(screen(m), "Master key password for "+h) {
+			t.Fatalf("dialog not on screen:\n%s", screen(m))
+		}
+		for _, r := range typed[h] {
+			m, _ = send(m, keyPress(string(r)))
+		}
+		if typed[h] != "" && strings.Contains(screen(m), typed[h]) {
+			t.Fatal("the typed password is echoed")
+		}
+		m = press(t, m, "enter")
+	}
+	if m.modal.kind != modalMasterKey || m.modal.ref.Host != "HOST_W" {
+		t.Fatalf("HOST_W not asked: %v", m.modal)
+	}
+	m = press(t, m, "enter") // empty: generate
+	// Both generated passwords come in one dialog at the end.
+	for len(m.passwords) > 0 {
+		s := screen(m)
+		if !strings.Contains(s, "Gen-HOST_B-Secret-9!") || !strings.Contains(s, "Gen-HOST_W-Secret-9!") {
+			t.Fatalf("the generated passwords are not shown together:\n%s", s)
+		}
+		m = press(t, m, "enter")
+	}
+	if !m.snap.Checklist.Complete() {
+		t.Fatal("A did not complete")
+	}
+	if f.passwords["HOST_A"] != "Typed-A-Pa55!" || f.passwords["HOST_B"] != "" || f.passwords["HOST_W"] != "" {
+		t.Errorf("passwords the backend got: %q", f.passwords)
+	}
+	if len(m.mkTyped) != 0 {
+		t.Error("typed passwords linger after the run")
+	}
+}
+
+// esc at a password question cancels A: nothing runs, nothing is kept.
+func TestRunAllPasswordEscCancels(t *testing.T) {
+	f := newFake(hosts3...)
+	m := press(t, started(t, f, func(o *Options) { o.AskMasterKeyPassword = true }), "A", "y")
+	m, _ = send(m, keyPress("x"))
+	m = press(t, m, "enter", "esc")
+	if m.modal.kind != modalNone || m.runAll || len(f.runs) != 0 || len(m.mkTyped) != 0 {
+		t.Fatalf("esc did not cancel A: modal %v runAll %v runs %v typed %d", m.modal.kind, m.runAll, f.runs, len(m.mkTyped))
+	}
+}
+
+// The demo generates without asking and shows every generated password in
+// one dialog at the end of A; a step run alone still gets its own dialog.
+func TestDemoRunAllShowsPasswordsOnceTogether(t *testing.T) {
+	f := newFake(hosts3...)
+	m := press(t, started(t, f), "enter", "y")
+	if len(m.passwords) != 1 || len(m.passwords[0]) != 1 || !strings.Contains(screen(m), "Store this master key password now") {
+		t.Fatalf("a single step's password is not in its own dialog:\n%s", screen(m))
+	}
+	m = press(t, m, "enter", "A", "y")
+	if m.modal.kind == modalMasterKey {
+		t.Fatal("the demo asked for a password")
+	}
+	if len(m.passwords) != 1 {
+		t.Fatalf("%d password dialogs after A, want one", len(m.passwords))
+	}
+	s := screen(m)
+	if !strings.Contains(s, "Store these master key passwords now") || !strings.Contains(s, "Gen-HOST_B-Secret-9!") || !strings.Contains(s, "Gen-HOST_W-Secret-9!") {
+		t.Fatalf("combined dialog:\n%s", s)
+	}
+	m = press(t, m, "enter")
+	if len(m.passwords) != 0 || strings.Contains(screen(m), "Gen-HOST_") {
+		t.Fatal("the passwords are still shown after one dismissal")
+	}
+	if !m.snap.Checklist.Complete() || len(f.runs) != 33 {
+		t.Fatalf("complete=%v runs=%d", m.snap.Checklist.Complete(), len(f.runs))
+	}
+}
+
+// Quitting during A must not lose a password generated but not yet shown.
+func TestQuitShowsHeldPasswordsFirst(t *testing.T) {
+	f := newFake(hosts3...)
+	m := started(t, f)
+	m.runAll = true
+	m.held = []generated{{host: "HOST_A", password: "Gen-HOST_A-Secret-9!"}}
+	m.cancelAll()
+	if len(m.passwords) != 1 || len(m.held) != 0 {
+		t.Fatalf("held passwords were not released on cancel: %d groups, %d held", len(m.passwords), len(m.held))
+	}
+	m.modal = modal{kind: modalConfirmQuit}
+	m.syncKeys()
+	m, quit := pressQuit(t, m, "y")
+	if quit {
+		t.Fatal("quit before the generated password was shown")
+	}
+	if !strings.Contains(screen(m), "Gen-HOST_A-Secret-9!") {
+		t.Fatalf("the held password is not shown:\n%s", screen(m))
+	}
+}
