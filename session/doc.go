@@ -32,7 +32,12 @@
 // line within the step, message). After a broken connection the session
 // reconnects and re-reads the state instead of re-sending anything: the state
 // decides what is still pending, and the item shows Failed until run again.
-// Cancelling the context of Run or Apply makes the driver send an attention.
+// Cancelling the context of Run or Apply makes the driver send an attention;
+// the error then wraps context.Canceled and the item is not marked Failed:
+// the re-read state says whether it is pending or done.
+//
+// When a batch stops at one item's error, the items after it in that batch
+// fail with "not run: the batch stopped at HOST:item (Msg N)".
 //
 // A host before SQL Server 2012 (no CERTENCODED) switches the checklist to the
 // file route (BACKUP CERTIFICATE / copy / FROM FILE), and every item says why
@@ -42,7 +47,9 @@
 // the session's Redactor; every string that leaves the package through logs,
 // the transcript or errors passes through it. A generated master key password
 // is returned once, in RunResult.GeneratedMasterKeyPassword of the run that
-// created the key.
+// created the key. A master-key step that fails drops the password it used,
+// so a retry asks the MasterKeyPassword source again (ForgetMasterKeyPassword
+// does the same on demand).
 //
 // The transcript (TranscriptDir, default DefaultTranscriptDir) holds
 // transcript.jsonl, one Record per statement run, and executed-HOST.sql; files
