@@ -20,17 +20,8 @@ import (
 )
 
 // demoScenario describes a --scenario name; ok is false for an unknown one.
-func demoScenario(name string) (about string, ok bool) {
-	switch name {
-	case "default":
-		return "three fresh instances: the whole procedure from scratch", true
-	case "file":
-		return "certificates travel by file (BACKUP CERTIFICATE, copy, FROM FILE); the simulator does the copy when you confirm it", true
-	case "broken":
-		return "HOST_B already has a Windows-authentication endpoint and HOST_A an expired certificate: for troubleshooting practice", true
-	}
-	return "", false
-}
+// The simulator owns the scenarios, so the help text and the seeding agree.
+func demoScenario(name string) (about string, ok bool) { return sim.ScenarioAbout(name) }
 
 func scenarioLine(name string) string {
 	about, _ := demoScenario(name)
@@ -134,39 +125,11 @@ func startDemo(ctx context.Context, scenario, fault string) (*demo, error) {
 		return nil, fmt.Errorf("demo plan: %w", err)
 	}
 	d.plan = p
-	if scenario == "broken" {
-		if err := d.breakThings(); err != nil {
-			c.Close()
-			return nil, err
-		}
+	if err := c.Seed(scenario); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return d, nil
-}
-
-// breakThings prepares the troubleshooting scenario directly in the
-// simulator's catalogs, as another DBA might have left the servers.
-func (d *demo) breakThings() error {
-	setup := map[string]string{
-		"HOST_B": "CREATE ENDPOINT [Mirroring] STATE = STARTED AS TCP (LISTENER_PORT = 5022, LISTENER_IP = ALL) " +
-			"FOR DATABASE_MIRRORING (AUTHENTICATION = WINDOWS NEGOTIATE, ENCRYPTION = REQUIRED ALGORITHM AES, ROLE = ALL);",
-		"HOST_A": "CREATE MASTER KEY ENCRYPTION BY PASSWORD = N'Demo-Only-Old-Key-1!';\n" +
-			"CREATE CERTIFICATE [HOST_A_cert] WITH SUBJECT = N'HOST_A certificate for database mirroring', " +
-			"START_DATE = N'20200101', EXPIRY_DATE = N'20210101';",
-	}
-	for _, host := range []string{"HOST_A", "HOST_B"} {
-		eng := d.cluster.Engine(host)
-		if eng == nil {
-			return fmt.Errorf("demo: no simulated %s", host)
-		}
-		for _, out := range eng.NewSession("sa").ExecBatch(setup[host]) {
-			for _, m := range out.Messages {
-				if m.IsError() {
-					return fmt.Errorf("demo: prepare %s: Msg %d: %s", host, m.Number, m.Text)
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // backend opens the session on the simulator. Master key passwords are
