@@ -60,12 +60,27 @@ func ParseFaults(spec string) (*faultSet, error) {
 	return fs, nil
 }
 
-// splitRules splits on ';' outside /regex/ delimiters.
+// splitRules splits on ';' outside /regex/ delimiters. An unclosed regex
+// is left for splitOptions to report, within its own rule.
 func splitRules(spec string) []string {
-	var out []string
+	var rules []string
+	parts, _ := splitOutsideRegex(spec, ';')
+	for _, r := range parts {
+		if r = strings.TrimSpace(r); r != "" {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// splitOutsideRegex splits s on sep wherever it is not inside a /regex/
+// (where \ escapes the next character). Rules and their options share this
+// one scanner so a separator inside a regex is treated alike at both levels;
+// closed is false when a regex is left open.
+func splitOutsideRegex(s string, sep rune) (parts []string, closed bool) {
 	inRe, esc := false, false
 	start := 0
-	for i, ch := range spec {
+	for i, ch := range s {
 		switch {
 		case esc:
 			esc = false
@@ -73,19 +88,12 @@ func splitRules(spec string) []string {
 			esc = true
 		case ch == '/':
 			inRe = !inRe
-		case ch == ';' && !inRe:
-			out = append(out, spec[start:i])
+		case ch == sep && !inRe:
+			parts = append(parts, s[start:i])
 			start = i + 1
 		}
 	}
-	out = append(out, spec[start:])
-	var rules []string
-	for _, r := range out {
-		if r = strings.TrimSpace(r); r != "" {
-			rules = append(rules, r)
-		}
-	}
-	return rules
+	return append(parts, s[start:]), !inRe
 }
 
 func parseRule(text string) (*rule, error) {
@@ -149,26 +157,10 @@ func parseRule(text string) (*rule, error) {
 
 // splitOptions splits "fail-on=/a:b/:error=1" on ':' outside /regex/.
 func splitOptions(s string) ([]string, error) {
-	var out []string
-	inRe, esc := false, false
-	start := 0
-	for i, ch := range s {
-		switch {
-		case esc:
-			esc = false
-		case ch == '\\' && inRe:
-			esc = true
-		case ch == '/':
-			inRe = !inRe
-		case ch == ':' && !inRe:
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	if inRe {
+	out, closed := splitOutsideRegex(s, ':')
+	if !closed {
 		return nil, fmt.Errorf("regular expression is not closed with '/'")
 	}
-	out = append(out, s[start:])
 	if strings.TrimSpace(out[0]) == "" {
 		return nil, fmt.Errorf("missing action after the target")
 	}
