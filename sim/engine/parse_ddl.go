@@ -90,29 +90,8 @@ func (p *parser) createCert(a at) stmt {
 				p.stringLit()
 				p.expectOp(",")
 			}
-			p.expect("PRIVATE")
-			p.expect("KEY")
-			p.expectOp("(")
-			for {
-				switch o := p.optionName(); {
-				case o.is("FILE"):
-					p.expectOp("=")
-					f := p.stringLit()
-					s.PrivKeyFile = &f
-				case o.is("DECRYPTION"):
-					pw := p.passwordClause()
-					s.PrivKeyPwd = &pw
-				case o.is("ENCRYPTION"):
-					pw := p.passwordClause()
-					s.Password = &pw
-				default:
-					p.failAt(o)
-				}
-				if !p.acceptOp(",") {
-					break
-				}
-			}
-			p.expectOp(")")
+			k := p.privateKey()
+			s.PrivKeyFile, s.PrivKeyPwd, s.Password = k.file, k.decryption, k.encryption
 		}
 	} else {
 		if p.accept("ENCRYPTION") {
@@ -165,34 +144,51 @@ func (p *parser) backupCert(a at) stmt {
 	p.expectOp("=")
 	s.File = p.stringLit()
 	if p.accept("WITH") {
-		p.expect("PRIVATE")
-		p.expect("KEY")
-		p.expectOp("(")
-		for {
-			switch o := p.optionName(); {
-			case o.is("FILE"):
-				p.expectOp("=")
-				f := p.stringLit()
-				s.PrivFile = &f
-			case o.is("ENCRYPTION"):
-				pw := p.passwordClause()
-				s.PrivPwd = &pw
-			case o.is("DECRYPTION"):
-				pw := p.passwordClause()
-				s.PrivDecPwd = &pw
-			default:
-				p.failAt(o)
-			}
-			if !p.acceptOp(",") {
-				break
-			}
-		}
-		p.expectOp(")")
+		k := p.privateKey()
+		s.PrivFile, s.PrivPwd, s.PrivDecPwd = k.file, k.encryption, k.decryption
 		if s.PrivFile == nil || s.PrivPwd == nil {
 			p.fail()
 		}
 	}
 	return s
+}
+
+// privateKeyOpts are the options of a PRIVATE KEY (...) clause; nil means
+// not given.
+type privateKeyOpts struct {
+	file, encryption, decryption *string
+}
+
+// privateKey parses "PRIVATE KEY ( FILE = '...', ENCRYPTION BY PASSWORD =
+// '...', DECRYPTION BY PASSWORD = '...' )", options in any order. CREATE
+// CERTIFICATE ... FROM FILE and BACKUP CERTIFICATE accept the same clause,
+// so they share this parser; each statement checks which options it needs.
+func (p *parser) privateKey() privateKeyOpts {
+	var k privateKeyOpts
+	p.expect("PRIVATE")
+	p.expect("KEY")
+	p.expectOp("(")
+	for {
+		switch o := p.optionName(); {
+		case o.is("FILE"):
+			p.expectOp("=")
+			f := p.stringLit()
+			k.file = &f
+		case o.is("ENCRYPTION"):
+			pw := p.passwordClause()
+			k.encryption = &pw
+		case o.is("DECRYPTION"):
+			pw := p.passwordClause()
+			k.decryption = &pw
+		default:
+			p.failAt(o)
+		}
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	p.expectOp(")")
+	return k
 }
 
 func (p *parser) createLogin(a at) stmt {
