@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"crypto/x509"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -139,100 +140,54 @@ type logEntry struct {
 // SQL_Latin1_General_CP1_CI_AS collation.
 
 func (c *catalog) db(name string) *database {
-	for _, d := range c.dbs {
-		if strings.EqualFold(d.name, name) {
-			return d
-		}
-	}
-	return nil
+	return find(c.dbs, func(d *database) bool { return strings.EqualFold(d.name, name) })
 }
 
 func (c *catalog) dbByID(id int32) *database {
-	for _, d := range c.dbs {
-		if d.id == id {
-			return d
-		}
-	}
-	return nil
+	return find(c.dbs, func(d *database) bool { return d.id == id })
 }
 
 func (c *catalog) login(name string) *login {
-	for _, l := range c.logins {
-		if strings.EqualFold(l.name, name) {
-			return l
-		}
-	}
-	return nil
+	return find(c.logins, func(l *login) bool { return strings.EqualFold(l.name, name) })
 }
 
 func (c *catalog) loginByID(id int32) *login {
-	for _, l := range c.logins {
-		if l.id == id {
-			return l
-		}
-	}
-	return nil
+	return find(c.logins, func(l *login) bool { return l.id == id })
 }
 
 func (c *catalog) loginBySID(sid []byte) *login {
-	for _, l := range c.logins {
-		if sid != nil && string(l.sid) == string(sid) {
-			return l
-		}
-	}
-	return nil
+	return find(c.logins, func(l *login) bool { return sid != nil && string(l.sid) == string(sid) })
 }
 
 func (c *catalog) endpoint(name string) *endpoint {
-	for _, e := range c.endpoints {
-		if strings.EqualFold(e.name, name) {
-			return e
-		}
-	}
-	return nil
+	return find(c.endpoints, func(e *endpoint) bool { return strings.EqualFold(e.name, name) })
 }
 
 func (d *database) cert(name string) *certificate {
-	for _, c := range d.certs {
-		if strings.EqualFold(c.name, name) {
-			return c
-		}
-	}
-	return nil
+	return find(d.certs, func(c *certificate) bool { return strings.EqualFold(c.name, name) })
 }
 
 func (d *database) certByID(id int32) *certificate {
-	for _, c := range d.certs {
-		if c.id == id {
-			return c
-		}
-	}
-	return nil
+	return find(d.certs, func(c *certificate) bool { return c.id == id })
 }
 
 func (d *database) principal(name string) *dbPrincipal {
-	for _, p := range d.principals {
-		if strings.EqualFold(p.name, name) {
-			return p
-		}
-	}
-	return nil
+	return find(d.principals, func(p *dbPrincipal) bool { return strings.EqualFold(p.name, name) })
 }
 
 func (d *database) principalByID(id int32) *dbPrincipal {
-	for _, p := range d.principals {
-		if p.id == id {
-			return p
-		}
-	}
-	return nil
+	return find(d.principals, func(p *dbPrincipal) bool { return p.id == id })
 }
 
 func (d *database) principalBySID(sid []byte) *dbPrincipal {
-	for _, p := range d.principals {
-		if len(sid) > 0 && string(p.sid) == string(sid) {
-			return p
-		}
+	return find(d.principals, func(p *dbPrincipal) bool { return len(sid) > 0 && string(p.sid) == string(sid) })
+}
+
+// find returns the first of xs that match accepts, or nil. Every catalog
+// lookup is this linear scan with a different test, so the scan lives once.
+func find[T any](xs []*T, match func(*T) bool) *T {
+	if i := slices.IndexFunc(xs, match); i >= 0 {
+		return xs[i]
 	}
 	return nil
 }
