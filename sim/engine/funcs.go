@@ -133,7 +133,7 @@ func (ev *evaluator) call(f *funcExpr) any {
 		return int64(l.id)
 	case "SYSTEM_USER", "ORIGINAL_LOGIN":
 		return s.login
-	case "USER", "CURRENT_USER", "SESSION_USER", "USER_NAME":
+	case "USER", "CURRENT_USER", "SESSION_USER", "USER_NAME", "USER_ID", "DATABASE_PRINCIPAL_ID":
 		a := args(0, 1)
 		in.mu.Lock()
 		defer in.mu.Unlock()
@@ -141,34 +141,15 @@ func (ev *evaluator) call(f *funcExpr) any {
 		if d == nil {
 			return nil
 		}
-		if len(a) == 1 {
-			if a[0] == nil {
-				return nil
-			}
-			if p := d.principalByID(int32(toInt(a[0]))); p != nil {
-				return p.name
-			}
+		wantsName := f.Name != "USER_ID" && f.Name != "DATABASE_PRINCIPAL_ID"
+		p := s.dbUserLocked(d, a, wantsName)
+		switch {
+		case p == nil:
 			return nil
+		case wantsName:
+			return p.name
 		}
-		return s.userLocked(d).name
-	case "USER_ID", "DATABASE_PRINCIPAL_ID":
-		a := args(0, 1)
-		in.mu.Lock()
-		defer in.mu.Unlock()
-		d := in.cat.db(s.db)
-		if d == nil {
-			return nil
-		}
-		if len(a) == 1 {
-			if a[0] == nil {
-				return nil
-			}
-			if p := d.principal(toString(a[0])); p != nil {
-				return int64(p.id)
-			}
-			return nil
-		}
-		return int64(s.userLocked(d).id)
+		return int64(p.id)
 	case "IS_SRVROLEMEMBER":
 		a := args(1, 2)
 		in.mu.Lock()

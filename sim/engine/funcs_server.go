@@ -116,6 +116,24 @@ func (s *session) userLocked(d *database) *dbPrincipal {
 	return d.principalByID(2)
 }
 
+// dbUserLocked resolves the principal of the user functions: with an
+// argument, the one it names (USER_NAME takes an id, USER_ID a name, so
+// byID picks the lookup); without, the session's own user. USER_NAME and
+// USER_ID are mirror images, so they share this and differ only in what
+// they return. A NULL or unknown argument gives nil. in.mu must be held.
+func (s *session) dbUserLocked(d *database, a []any, byID bool) *dbPrincipal {
+	if len(a) == 0 {
+		return s.userLocked(d)
+	}
+	switch {
+	case a[0] == nil:
+		return nil
+	case byID:
+		return d.principalByID(int32(toInt(a[0])))
+	}
+	return d.principal(toString(a[0]))
+}
+
 func formatGUID(b []byte) string {
 	const hexd = "0123456789abcdef"
 	var sb strings.Builder
