@@ -21,6 +21,18 @@ func endpointCols() []Column {
 	}
 }
 
+// permissionCols are the columns sys.server_permissions and
+// sys.database_permissions share on SQL Server (class, grantee, permission
+// type and state), so the two views are declared once.
+func permissionCols() []Column {
+	return []Column{
+		col("class", Int, 0, false), col("class_desc", NVarChar, 60, true), col("major_id", Int, 0, false),
+		col("minor_id", Int, 0, false), col("grantee_principal_id", Int, 0, false), col("grantor_principal_id", Int, 0, false),
+		col("type", NVarChar, 4, false), col("permission_name", NVarChar, 128, true), col("state", NVarChar, 1, false),
+		col("state_desc", NVarChar, 60, true),
+	}
+}
+
 func serverPrincipalCols() []Column {
 	return []Column{
 		col("name", NVarChar, 128, false), col("principal_id", Int, 0, false), col("sid", VarBinary, 0, true),
@@ -77,12 +89,7 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 	case "database_permissions":
 		// CREATE USER grants CONNECT on the database; guest has it in master
 		// and tempdb. The simulator keeps no other database permissions.
-		cols := []Column{
-			col("class", Int, 0, false), col("class_desc", NVarChar, 60, true), col("major_id", Int, 0, false),
-			col("minor_id", Int, 0, false), col("grantee_principal_id", Int, 0, false), col("grantor_principal_id", Int, 0, false),
-			col("type", NVarChar, 4, false), col("permission_name", NVarChar, 128, true), col("state", NVarChar, 1, false),
-			col("state_desc", NVarChar, 60, true),
-		}
+		cols := permissionCols()
 		var rows [][]any
 		for _, p := range d.principals {
 			if p.typ == "R" || p.id == 1 || p.id == 3 || p.id == 4 || (p.id == 2 && d.id != 1 && d.id != 2) {
@@ -122,12 +129,7 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 		}
 		return cols, rows, true
 	case "server_permissions":
-		cols := []Column{
-			col("class", Int, 0, false), col("class_desc", NVarChar, 60, true), col("major_id", Int, 0, false),
-			col("minor_id", Int, 0, false), col("grantee_principal_id", Int, 0, false), col("grantor_principal_id", Int, 0, false),
-			col("type", NVarChar, 4, false), col("permission_name", NVarChar, 128, true), col("state", NVarChar, 1, false),
-			col("state_desc", NVarChar, 60, true),
-		}
+		cols := permissionCols()
 		var rows [][]any
 		for _, p := range c.perms {
 			classDesc := map[int32]string{100: "SERVER", 101: "SERVER_PRINCIPAL", 105: "ENDPOINT"}[p.class]
