@@ -230,33 +230,13 @@ func (t *tokens) colMetadata(cols []engine.Column) {
 		}
 		t.u16(flags)
 		switch c.Type {
-		case engine.Int:
+		case engine.Int, engine.BigInt, engine.Bit, engine.DateTime:
+			fixed, nullable, size := fixedType(c.Type)
 			if c.Nullable {
-				t.u8(typIntN)
-				t.u8(4)
+				t.u8(nullable)
+				t.u8(size)
 			} else {
-				t.u8(typInt4)
-			}
-		case engine.BigInt:
-			if c.Nullable {
-				t.u8(typIntN)
-				t.u8(8)
-			} else {
-				t.u8(typInt8)
-			}
-		case engine.Bit:
-			if c.Nullable {
-				t.u8(typBitN)
-				t.u8(1)
-			} else {
-				t.u8(typBit)
-			}
-		case engine.DateTime:
-			if c.Nullable {
-				t.u8(typDateTimeN)
-				t.u8(8)
-			} else {
-				t.u8(typDateTime)
+				t.u8(fixed)
 			}
 		case engine.NVarChar:
 			t.u8(typNVarChar)
@@ -276,6 +256,41 @@ func (t *tokens) colMetadata(cols []engine.Column) {
 		}
 		t.bvarchar(c.Name)
 	}
+}
+
+// fixedType gives the TDS type bytes of a fixed-size engine type: the one a
+// NOT NULL column uses, its nullable (...N) variant, and the value size the
+// nullable variant declares and prefixes to each value. Metadata and row
+// values both read it, so the two cannot disagree on a size.
+func fixedType(ty engine.Type) (fixed, nullable, size byte) {
+	switch ty {
+	case engine.Int:
+		return typInt4, typIntN, 4
+	case engine.BigInt:
+		return typInt8, typIntN, 8
+	case engine.Bit:
+		return typBit, typBitN, 1
+	case engine.DateTime:
+		return typDateTime, typDateTimeN, 8
+	}
+	return 0, 0, 0
+}
+
+// nullPrefix writes the length byte that precedes a value of a nullable
+// fixed-size column: 0 for NULL, after which no value follows, else the
+// type's size. NOT NULL columns carry no prefix. It reports whether the
+// value is to be written.
+func (t *tokens) nullPrefix(c engine.Column, present bool) bool {
+	if !c.Nullable {
+		return true
+	}
+	if !present {
+		t.u8(0)
+		return false
+	}
+	_, _, size := fixedType(c.Type)
+	t.u8(size)
+	return true
 }
 
 // isMax reports whether a variable-length column is sent as (max), which uses
@@ -314,12 +329,8 @@ func (t *tokens) value(c engine.Column, v any) {
 				n, ok = int32(iv), true
 			}
 		}
-		if c.Nullable {
-			if !ok {
-				t.u8(0)
-				return
-			}
-			t.u8(4)
+		if !t.nullPrefix(c, ok) {
+			return
 		}
 		t.u32(uint32(n))
 	case engine.BigInt:
@@ -331,22 +342,14 @@ func (t *tokens) value(c engine.Column, v any) {
 				n, ok = int64(i32), true
 			}
 		}
-		if c.Nullable {
-			if !ok {
-				t.u8(0)
-				return
-			}
-			t.u8(8)
+		if !t.nullPrefix(c, ok) {
+			return
 		}
 		t.u64(uint64(n))
 	case engine.Bit:
 		b, ok := v.(bool)
-		if c.Nullable {
-			if !ok {
-				t.u8(0)
-				return
-			}
-			t.u8(1)
+		if !t.nullPrefix(c, ok) {
+			return
 		}
 		if b {
 			t.u8(1)
@@ -355,12 +358,8 @@ func (t *tokens) value(c engine.Column, v any) {
 		}
 	case engine.DateTime:
 		tm, ok := v.(time.Time)
-		if c.Nullable {
-			if !ok {
-				t.u8(0)
-				return
-			}
-			t.u8(8)
+		if !t.nullPrefix(c, ok) {
+			return
 		}
 		days, ticks := encodeDateTime(tm)
 		t.u32(uint32(days))
