@@ -113,8 +113,9 @@ type Model struct {
 	// one dialog per group: a step run alone makes a group of one, a run
 	// of A one group at its end.
 	passwords [][]generated
-	// held are passwords generated during A, shown together when it ends,
-	// so a walkthrough is not interrupted by a dialog per host.
+	// held are passwords generated during A in the demo, shown together
+	// when it ends, so the walkthrough is not interrupted by a dialog per
+	// host.
 	held []generated
 	// mkTyped are the master key passwords typed before A ran, by host
 	// ("" = generate); each is used by that host's master-key step once.

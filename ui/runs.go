@@ -64,7 +64,10 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 		m.log.Info("run finished", "host", msg.Host, "step", msg.Ref.ID, "run", msg.RunID, "duration", msg.Result.Duration)
 		if pw := msg.Result.GeneratedMasterKeyPassword; pw != "" {
 			g := generated{host: msg.Host, password: pw}
-			if m.runAll {
+			// Only the demo holds them back: on real hosts a password
+			// is shown the moment it exists, so quitting (even with
+			// ctrl+c) cannot lose one the server already uses.
+			if m.runAll && !m.opts.AskMasterKeyPassword {
 				m.held = append(m.held, g)
 			} else {
 				m.passwords = append(m.passwords, []generated{g})
