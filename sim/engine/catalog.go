@@ -192,6 +192,20 @@ func find[T any](xs []*T, match func(*T) bool) *T {
 	return nil
 }
 
+// without returns xs less the elements drop accepts, always in a new array:
+// catalog slices are replaced, never edited in place (as the hand-written
+// removals it replaces did), so a slice held from before a DROP still reads
+// as it was.
+func without[T any](xs []T, drop func(T) bool) []T {
+	kept := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if !drop(x) {
+			kept = append(kept, x)
+		}
+	}
+	return kept
+}
+
 // passwordHash computes SQL Server 2012+'s login password hash:
 // 0x0200, a 4-byte salt, then SHA-512 over the UTF-16LE password and the salt.
 func passwordHash(password string) []byte {

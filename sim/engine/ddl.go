@@ -308,19 +308,8 @@ func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 	if e.builtin {
 		panic(newErr(7878, "This \"DROP ENDPOINT\" statement is not supported on the system endpoint '%s'.", e.name))
 	}
-	for i, o := range c.endpoints {
-		if o == e {
-			c.endpoints = append(c.endpoints[:i:i], c.endpoints[i+1:]...)
-			break
-		}
-	}
-	kept := c.perms[:0:0]
-	for _, p := range c.perms {
-		if !(p.class == 105 && p.majorID == e.id) {
-			kept = append(kept, p)
-		}
-	}
-	c.perms = kept
+	c.endpoints = without(c.endpoints, func(o *endpoint) bool { return o == e })
+	c.perms = without(c.perms, func(p *serverPerm) bool { return p.class == 105 && p.majorID == e.id })
 	if e.typ == epDatabaseMirroring && e.state == 0 {
 		in.logLocked(fmt.Sprintf("spid%ds", r.s.spid), "The Database Mirroring endpoint has stopped listening for connections.")
 	}
@@ -389,19 +378,8 @@ func (r *runner) dropLogin(st *dropLoginStmt) {
 			panic(newErr(15141, "The server principal owns one or more endpoints and cannot be dropped."))
 		}
 	}
-	for i, o := range c.logins {
-		if o == l {
-			c.logins = append(c.logins[:i:i], c.logins[i+1:]...)
-			break
-		}
-	}
-	kept := c.perms[:0:0]
-	for _, p := range c.perms {
-		if p.grantee != l.id {
-			kept = append(kept, p)
-		}
-	}
-	c.perms = kept
+	c.logins = without(c.logins, func(o *login) bool { return o == l })
+	c.perms = without(c.perms, func(p *serverPerm) bool { return p.grantee == l.id })
 }
 
 func (r *runner) createUser(st *createUserStmt) {
@@ -461,12 +439,7 @@ func (r *runner) dropUser(st *dropUserStmt) {
 			panic(newErr(15138, "The database principal owns a %s in the database, and cannot be dropped.", "certificate"))
 		}
 	}
-	for i, o := range d.principals {
-		if o == u {
-			d.principals = append(d.principals[:i:i], d.principals[i+1:]...)
-			break
-		}
-	}
+	d.principals = without(d.principals, func(o *dbPrincipal) bool { return o == u })
 }
 
 // alterDatabase answers ALTER DATABASE ... SET PARTNER / WITNESS / SAFETY,

@@ -184,12 +184,7 @@ func (r *runner) dropCert(st *dropCertStmt) {
 			}
 		}
 	}
-	for i, o := range d.certs {
-		if o == c {
-			d.certs = append(d.certs[:i:i], d.certs[i+1:]...)
-			break
-		}
-	}
+	d.certs = without(d.certs, func(o *certificate) bool { return o == c })
 }
 
 // backupCert runs BACKUP CERTIFICATE: the public part as DER, and with
