@@ -153,26 +153,13 @@ func lex(src string) ([]token, *lexError) {
 				kind = tkSysVar
 				i++
 			}
-			for i < len(src) {
-				r, n := utf8.DecodeRuneInString(src[i:])
-				if !isIdentRune(r) {
-					break
-				}
-				i += n
-			}
+			i = identEnd(src, i)
 			toks = append(toks, token{Kind: kind, Text: src[start:i], Raw: src[start:i], Line: line, Pos: start})
 		default:
 			r, n := utf8.DecodeRuneInString(src[i:])
 			if isIdentStart(r) {
 				start := i
-				i += n
-				for i < len(src) {
-					r, n := utf8.DecodeRuneInString(src[i:])
-					if !isIdentRune(r) {
-						break
-					}
-					i += n
-				}
+				i = identEnd(src, i+n)
 				toks = append(toks, token{Kind: tkIdent, Text: src[start:i], Raw: src[start:i], Line: line, Pos: start})
 				continue
 			}
@@ -260,4 +247,18 @@ func lexQuoted(src string, i int, closing byte, startLine int) (text string, nex
 		i++
 	}
 	return "", i, newlines, &lexError{errf(105, startLine, "Unclosed quotation mark after the character string '%s'.", b.String())}
+}
+
+// identEnd returns the index just past the identifier characters starting
+// at src[i]: the rest of a name, or of an @variable or @@function, which
+// SQL Server spells with the same characters.
+func identEnd(src string, i int) int {
+	for i < len(src) {
+		r, n := utf8.DecodeRuneInString(src[i:])
+		if !isIdentRune(r) {
+			break
+		}
+		i += n
+	}
+	return i
 }
