@@ -44,7 +44,7 @@ func newDemoCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, ok := demoScenario(scenario); !ok {
-				return exitCode(2, fmt.Errorf("--scenario %q: use default, file or broken", scenario))
+				return exitCode(2, fmt.Errorf("--scenario %q: use one of %s", scenario, strings.Join(sim.Scenarios(), ", ")))
 			}
 			if fault != "" {
 				if _, err := sim.ParseFaults(fault); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,6 +30,7 @@ func newSimCmd() *cobra.Command {
 		certFile string
 		keyFile  string
 		verbose  bool
+		scenario string
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -51,6 +53,9 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				password = os.Getenv(simPasswordEnv)
 			}
 			generated := password == ""
+			if _, ok := sim.ScenarioAbout(scenario); !ok {
+				return exitCode(2, fmt.Errorf("--scenario %q: use one of %s", scenario, strings.Join(sim.Scenarios(), ", ")))
+			}
 			if basePort < 0 || basePort > 65533 {
 				return exitCode(2, fmt.Errorf("--base-port %d: use 1..65533 (three consecutive ports), or 0 for free ports", basePort))
 			}
@@ -79,6 +84,9 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				return exitCode(2, fmt.Errorf("start the simulator: %w", err))
 			}
 			defer c.Close()
+			if err := c.Seed(scenario); err != nil {
+				return exitCode(2, fmt.Errorf("seed scenario %s: %w", scenario, err))
+			}
 			out := cmd.OutOrStdout()
 			for _, in := range c.Instances() {
 				fmt.Fprintf(out, "%s %s\n", in.Name, in.Addr)
@@ -109,5 +117,6 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&certFile, "cert", "", "TLS certificate PEM file (with --key; default: generated self-signed)")
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
+	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
 	return cmd
 }

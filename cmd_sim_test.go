@@ -184,3 +184,34 @@ func TestSimCommandBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestSimCommandScenarioBrokenSeedsTheInstances(t *testing.T) {
+	const pw = "Scenario_Passw0rd!"
+	cmd, lines, stderr := startSimBin(t, []string{simPasswordEnv + "=" + pw}, "--base-port", "0", "--scenario", "broken")
+	defer func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() }()
+	if len(lines) < 2 {
+		t.Fatalf("output = %q, stderr %s", lines, stderr.String())
+	}
+	port := strings.TrimPrefix(strings.Fields(lines[1])[1], "127.0.0.1,") // HOST_B
+	u := url.URL{Scheme: "sqlserver", User: url.UserPassword("sa", pw), Host: "127.0.0.1:" + port, RawQuery: "encrypt=disable"}
+	db, err := sql.Open("sqlserver", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var auth string
+	if err := db.QueryRow("SELECT connection_auth_desc FROM sys.database_mirroring_endpoints").Scan(&auth); err != nil {
+		t.Fatalf("HOST_B has no seeded endpoint: %v", err)
+	}
+	if strings.Contains(auth, "CERTIFICATE") {
+		t.Fatalf("the broken scenario's HOST_B endpoint uses %q, want Windows authentication", auth)
+	}
+}
+
+func TestSimCommandUnknownScenario(t *testing.T) {
+	r := runBin(t, "", "sim", "--base-port", "0", "--scenario", "nope")
+	assertClean(t, r)
+	if r.code != 2 || !strings.Contains(r.stderr, `"nope"`) || !strings.Contains(r.stderr, "default, file, broken") {
+		t.Fatalf("code %d stderr %q; want exit 2 naming the scenario and the valid ones", r.code, r.stderr)
+	}
+}
