@@ -307,7 +307,7 @@ func TestTUINeedsATerminal(t *testing.T) {
 		}
 	}
 	r := runBin(t, "", "demo", "--scenario", "nope")
-	if r.code != 2 || !strings.Contains(r.stderr, "default, file or broken") {
+	if r.code != 2 || !strings.Contains(r.stderr, `"nope"`) || !strings.Contains(r.stderr, "default, file, broken") {
 		t.Errorf("bad scenario: code %d, stderr %q", r.code, r.stderr)
 	}
 }
