@@ -14,7 +14,21 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+// The -update flag rewrites the golden files in testdata. teatest links
+// github.com/charmbracelet/x/exp/golden, which registers a flag of that very
+// name, and the flag package panics on a second registration: so the flag is
+// registered here only when nothing has yet, and read by name either way.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files in testdata")
+	}
+}
+
+// update reports whether -update was given.
+func update() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // keyPress builds the message a terminal sends for a key name.
 func keyPress(s string) tea.KeyPressMsg {
@@ -136,7 +150,7 @@ func golden(t *testing.T, name string, build func() Model) {
 		path := filepath.Join("testdata", name+"_"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1])+".golden")
 		// Trailing spaces are padding; strip them so the files stay readable.
 		norm := trimRight(got)
-		if *update {
+		if update() {
 			if err := os.MkdirAll("testdata", 0o755); err != nil {
 				t.Fatal(err)
 			}
