@@ -38,6 +38,20 @@ type prepared struct {
 // round trip. Blocked, done, conflicting and manual items are refused with an
 // error that says why.
 func (s *Session) Run(ctx context.Context, ref steps.Ref) (*RunResult, error) {
+	return s.withItem(ctx, ref, func(hc *hostConn, it *steps.Item) (*RunResult, error) {
+		if err := runnable(it, ref); err != nil {
+			return nil, err
+		}
+		outs := s.execLocked(ctx, hc, []steps.Item{*it}, false)
+		return outs[0].result, outs[0].err
+	})
+}
+
+// withItem holds ref's host for the whole of fn, so nothing else runs there
+// between reading the item's status and acting on it, and makes sure the host
+// is connected first. fn gets the item as the current checklist has it (nil
+// when the checklist has no such item).
+func (s *Session) withItem(ctx context.Context, ref steps.Ref, fn func(*hostConn, *steps.Item) (*RunResult, error)) (*RunResult, error) {
 	hc := s.hosts[ref.Host]
 	if hc == nil {
 		return nil, fmt.Errorf("unknown host %q: the plan's hosts are %s", ref.Host, strings.Join(s.order, ", "))
@@ -48,45 +62,31 @@ func (s *Session) Run(ctx context.Context, ref steps.Ref) (*RunResult, error) {
 		return nil, err
 	}
 	cl := s.Checklist()
-	it := cl.Item(ref)
-	if err := runnable(it, ref); err != nil {
-		return nil, err
-	}
-	outs := s.execLocked(ctx, hc, []steps.Item{*it}, false)
-	return outs[0].result, outs[0].err
+	return fn(hc, cl.Item(ref))
 }
 
 // RunRemedy runs the destructive remedy of a conflicting item. confirm must
 // equal the item's ConflictInfo.Object exactly: the operator typed the name
 // of what will be altered or dropped.
 func (s *Session) RunRemedy(ctx context.Context, ref steps.Ref, confirm string) (*RunResult, error) {
-	hc := s.hosts[ref.Host]
-	if hc == nil {
-		return nil, fmt.Errorf("unknown host %q: the plan's hosts are %s", ref.Host, strings.Join(s.order, ", "))
-	}
-	hc.mu.Lock()
-	defer hc.mu.Unlock()
-	if err := s.ensureConnectedLocked(ctx, hc); err != nil {
-		return nil, err
-	}
-	cl := s.Checklist()
-	it := cl.Item(ref)
-	switch {
-	case it == nil:
-		return nil, fmt.Errorf("%s: no such checklist item", ref)
-	case it.Status != steps.Conflict || it.Conflict == nil:
-		return nil, fmt.Errorf("%s: nothing to remedy: the item is %s", ref, it.Status)
-	case len(it.Conflict.Remedy) == 0:
-		return nil, fmt.Errorf("%s: this conflict has no automatic remedy: %s", ref, it.Conflict.Fix)
-	case !it.Conflict.RemedyReady():
-		return nil, fmt.Errorf("%s: the remedy cannot run yet: %s", ref, it.Conflict.Fix)
-	case confirm != it.Conflict.Object:
-		return nil, fmt.Errorf("%s: the remedy changes %q; type that name exactly to confirm it", ref, it.Conflict.Object)
-	}
-	remedy := *it
-	remedy.Statements = it.Conflict.Remedy
-	outs := s.execLocked(ctx, hc, []steps.Item{remedy}, true)
-	return outs[0].result, outs[0].err
+	return s.withItem(ctx, ref, func(hc *hostConn, it *steps.Item) (*RunResult, error) {
+		switch {
+		case it == nil:
+			return nil, fmt.Errorf("%s: no such checklist item", ref)
+		case it.Status != steps.Conflict || it.Conflict == nil:
+			return nil, fmt.Errorf("%s: nothing to remedy: the item is %s", ref, it.Status)
+		case len(it.Conflict.Remedy) == 0:
+			return nil, fmt.Errorf("%s: this conflict has no automatic remedy: %s", ref, it.Conflict.Fix)
+		case !it.Conflict.RemedyReady():
+			return nil, fmt.Errorf("%s: the remedy cannot run yet: %s", ref, it.Conflict.Fix)
+		case confirm != it.Conflict.Object:
+			return nil, fmt.Errorf("%s: the remedy changes %q; type that name exactly to confirm it", ref, it.Conflict.Object)
+		}
+		remedy := *it
+		remedy.Statements = it.Conflict.Remedy
+		outs := s.execLocked(ctx, hc, []steps.Item{remedy}, true)
+		return outs[0].result, outs[0].err
+	})
 }
 
 // ConfirmManual is called when the operator says a manual step (a file copy)
