@@ -21,6 +21,7 @@ type outcome struct {
 	item   steps.Item
 	result *RunResult
 	err    error
+	notRun bool // sent, but the server stopped the batch before it
 }
 
 // prepared is an item's statements ready to send.
@@ -275,6 +276,12 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			}
 		}
 	}
+	sent := 0 // items that shared this round trip, and so its duration
+	for i := range preps {
+		if preps[i].err == nil {
+			sent++
+		}
+	}
 	for i := range outs {
 		if preps[i].err != nil {
 			continue
@@ -288,8 +295,11 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		}
 		outs[i].result = r
 		for _, text := range preps[i].masked {
-			rec := Record{Time: start, Host: host, Step: items[i].ID, Text: text, DurationMS: float64(dur.Microseconds()) / 1000, Result: "ok", Messages: r.Messages}
-			if outs[i].err != nil {
+			rec := Record{Time: start, Host: host, Step: items[i].ID, Text: text, DurationMS: float64(dur.Microseconds()) / 1000, BatchItems: sent, Result: "ok", Messages: r.Messages}
+			switch {
+			case outs[i].notRun:
+				rec.Result, rec.Error = "not-run", outs[i].err.Error()
+			case outs[i].err != nil:
 				rec.Result, rec.Error = "error", outs[i].err.Error()
 			}
 			if terr := s.tr.Write(rec); terr != nil {
@@ -348,6 +358,7 @@ func (s *Session) markNotRun(hc *hostConn, outs []outcome, preps []prepared, res
 			continue
 		}
 		outs[i].err = fmt.Errorf("%s: %s: not run: the batch stopped at %s (Msg %d)", hc.host.Name, preps[i].item.ID, at, num)
+		outs[i].notRun = true
 	}
 }
 

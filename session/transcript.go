@@ -31,14 +31,18 @@ func DefaultTranscriptDir(now time.Time) string {
 
 // Record is one line of transcript.jsonl: one statement sent to a host.
 type Record struct {
-	Time       time.Time `json:"time"`
-	Host       string    `json:"host"`
-	Step       string    `json:"step"`
-	Text       string    `json:"text"` // secrets masked
-	DurationMS float64   `json:"duration_ms"`
-	Result     string    `json:"result"` // ok | error
-	Error      string    `json:"error,omitempty"`
-	Messages   []string  `json:"messages,omitempty"`
+	Time time.Time `json:"time"`
+	Host string    `json:"host"`
+	Step string    `json:"step"`
+	Text string    `json:"text"` // secrets masked
+	// DurationMS is the round trip of the batch the statement went in. Items
+	// sent together share one round trip, so their statements share it;
+	// BatchItems says how many items that was.
+	DurationMS float64  `json:"duration_ms"`
+	BatchItems int      `json:"batch_items"`
+	Result     string   `json:"result"` // ok | error | not-run (the server stopped the batch before it)
+	Error      string   `json:"error,omitempty"`
+	Messages   []string `json:"messages,omitempty"`
 }
 
 // transcript appends records to DIR/transcript.jsonl and the statements to

@@ -2,9 +2,12 @@ package session
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -296,8 +299,29 @@ func TestWireBatchAbortNamesWhereItStopped(t *testing.T) {
 		t.Fatalf("master key:\n got %v\nwant %s", outs[1].err, want)
 	}
 	inst.mu.Lock()
-	defer inst.mu.Unlock()
-	if inst.masterKey {
+	ranMK := inst.masterKey
+	inst.mu.Unlock()
+	if ranMK {
 		t.Fatal("the wire engine ran the master key after the abort")
+	}
+	// The transcript must not claim the skipped statement ran, and must say
+	// that the two items shared one round trip's duration.
+	data, err := os.ReadFile(filepath.Join(s.TranscriptDir(), "transcript.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := map[string]Record{}
+	for _, ln := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r Record
+		if err := json.Unmarshal([]byte(ln), &r); err != nil {
+			t.Fatalf("transcript line %q: %v", ln, err)
+		}
+		results[r.Step] = r
+	}
+	if r := results[mk.ID]; r.Result != "not-run" || r.BatchItems != 2 {
+		t.Errorf("master key record: result %q, batch_items %d; want not-run, 2", r.Result, r.BatchItems)
+	}
+	if r := results[login.ID]; r.Result != "error" || r.BatchItems != 2 {
+		t.Errorf("login record: result %q, batch_items %d; want error, 2", r.Result, r.BatchItems)
 	}
 }
