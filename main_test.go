@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -55,24 +53,7 @@ func runBin(t *testing.T, dir string, args ...string) result {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	cmd := exec.Command(testBinary, args...)
-	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "MIRRORCERT_") && !strings.HasPrefix(kv, "SQLCMD") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
+	return runWithEnv(t, dir, nil, args...)
 }
 
 // assertClean fails if output shows a crash or a usage dump where a plain

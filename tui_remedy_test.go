@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	tea "charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/steps"
 	"github.com/mirrorcert/mirrorcert/ui"
@@ -18,18 +15,7 @@ func TestTUIRemedyWaitsForTheCertificate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dm, err := startDemo(ctx, "broken", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dm.Close()
-	be := dm.backend(nil)
-	defer be.Close()
-	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "demo (broken)", NoColor: true})}
-	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	d.run(d.m.Init())
+	d, _, be := demoDriver(t, "broken", "", ui.Options{PlanLabel: "demo (broken)"})
 	ep := steps.Ref{Host: "HOST_B", ID: steps.IDEndpoint}
 	snap := be.Snapshot()
 	it := snap.Checklist.Item(ep)

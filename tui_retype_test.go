@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,18 +17,7 @@ func TestTUIRetypedMasterKeyPasswordAfter15118(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dm, err := startDemo(ctx, "default", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dm.Close()
-	be := dm.backend(nil)
-	defer be.Close()
-	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "retype (test)", NoColor: true, AskMasterKeyPassword: true})}
-	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	d.run(d.m.Init())
+	d, dm, be := demoDriver(t, "default", "", ui.Options{PlanLabel: "retype (test)", AskMasterKeyPassword: true})
 
 	const weak = "weakpassword"
 	const strong = "Str0ng-Retyped-Pa55!"

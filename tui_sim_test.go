@@ -22,6 +22,28 @@ type tuiDriver struct {
 	m tea.Model
 }
 
+// demoDriver starts the demo's simulator with scenario and fault, opens the
+// real session on it and drives a ui.Model at 120x40 until it settles. The
+// simulator and session are closed when the test ends.
+func demoDriver(t *testing.T, scenario, fault string, opts ui.Options) (*tuiDriver, *demo, *sessionBackend) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	dm, err := startDemo(ctx, scenario, fault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dm.Close() })
+	be := dm.backend(nil)
+	t.Cleanup(func() { be.Close() })
+	opts.Backend = be
+	opts.NoColor = true
+	d := &tuiDriver{t: t, m: ui.New(opts)}
+	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.run(d.m.Init())
+	return d, dm, be
+}
+
 func (d *tuiDriver) run(cmd tea.Cmd) {
 	// Commands run concurrently, as in Bubble Tea. The model is settled when
 	// no message has arrived for a quiet second: what is still out then is a
@@ -96,18 +118,7 @@ func TestTUIAgainstSimulatorFailureAndRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dm, err := startDemo(ctx, "default", "HOST_B:fail-on=/CREATE MASTER KEY/:error=15118")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dm.Close()
-	be := dm.backend(nil)
-	defer be.Close()
-	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "demo (test)", NoColor: true})}
-	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	d.run(d.m.Init())
+	d, dm, _ := demoDriver(t, "default", "HOST_B:fail-on=/CREATE MASTER KEY/:error=15118", ui.Options{PlanLabel: "demo (test)"})
 	if s := d.screen(); !strings.Contains(s, "HOST_B 0/11") || !strings.Contains(s, "connected") {
 		t.Fatalf("first refresh:\n%s", s)
 	}
@@ -154,18 +165,7 @@ func TestTUIFileScenarioManualCopies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dm, err := startDemo(ctx, "file", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dm.Close()
-	be := dm.backend(nil)
-	defer be.Close()
-	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "demo (file)", NoColor: true, ManualCopyBySimulator: true})}
-	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	d.run(d.m.Init())
+	d, _, _ := demoDriver(t, "file", "", ui.Options{PlanLabel: "demo (file)", ManualCopyBySimulator: true})
 	// A runs everything but the copies, which wait for the operator.
 	d.keys("A", "y")
 	d.dismissPasswords()
@@ -196,18 +196,7 @@ func TestTUIQuitWhileRunningCancelsTheStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the simulator")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dm, err := startDemo(ctx, "default", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dm.Close()
-	be := dm.backend(nil)
-	defer be.Close()
-	d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, PlanLabel: "demo (test)", NoColor: true})}
-	d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	d.run(d.m.Init())
+	d, dm, _ := demoDriver(t, "default", "", ui.Options{PlanLabel: "demo (test)"})
 	d.keys("enter")
 	dm.cluster.SetLatency(5 * time.Second)
 	var runCmd tea.Cmd
