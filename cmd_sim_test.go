@@ -128,20 +128,23 @@ func TestSimCommandServesAndStopsOnSignal(t *testing.T) {
 func TestSimCommandPasswordFromEnvIsNotPrinted(t *testing.T) {
 	const pw = "Env-Given_Passw0rd"
 	cmd, lines, stderr := startSimBin(t, []string{simPasswordEnv + "=" + pw}, "--base-port", "0")
-	defer func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() }()
-	time.Sleep(100 * time.Millisecond)
-	if strings.Contains(strings.Join(lines, "\n")+stderr.String(), pw) {
-		t.Fatalf("the given password was printed: %q %s", lines, stderr.String())
-	}
 	port := strings.TrimPrefix(strings.Fields(lines[0])[1], "127.0.0.1,")
 	u := url.URL{Scheme: "sqlserver", User: url.UserPassword("sa", pw), Host: "127.0.0.1:" + port, RawQuery: "encrypt=disable"}
 	db, err := sql.Open("sqlserver", u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if err := db.Ping(); err != nil {
-		t.Fatalf("login with the password from %s: %v", simPasswordEnv, err)
+	pingErr := db.Ping()
+	db.Close()
+	// Stop it before reading stderr: the buffer is written until the process
+	// exits, and the shutdown output must be checked too.
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	if pingErr != nil {
+		t.Fatalf("login with the password from %s: %v", simPasswordEnv, pingErr)
+	}
+	if strings.Contains(strings.Join(lines, "\n")+stderr.String(), pw) {
+		t.Fatalf("the given password was printed: %q %s", lines, stderr.String())
 	}
 }
 
