@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +39,23 @@ func DefaultFormValues(now time.Time) FormValues {
 		PartnerA: "HOST_A", PartnerB: "HOST_B", Witness: "HOST_W",
 		User: "sa", Encrypt: plan.EncryptMandatory, EndpointName: "Endpoint_Mirroring", Port: "7024",
 		Expiry: now.AddDate(3, 0, 0).Format("2006-01-02"), Transfer: plan.TransferInband,
+		// A real value, not a placeholder: every other field shows its default
+		// the same way, so a greyed hint here read as "will be saved" and wasn't.
+		SavePath: "mirrorcert.yaml",
 	}
+}
+
+// checkSavePath refuses a path that already exists, so the form never
+// replaces a plan the operator wrote before. Empty means "do not save".
+func checkSavePath(path string) error {
+	path = strings.TrimSpace(path)
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists: choose another name, or clear the field to skip saving", path)
+	}
+	return nil
 }
 
 // BuildPlan turns form values into a plan and validates it as a plan file
@@ -139,9 +156,11 @@ func NewPlanForm(v *FormValues, now time.Time) *huh.Form {
 			).Value(&v.Transfer),
 		),
 		huh.NewGroup(
-			huh.NewInput().Title("Save the plan as (empty: do not save)").Placeholder("mirrorcert.yaml").Value(&v.SavePath).Validate(func(string) error {
-				_, err := BuildPlan(*v, now)
-				return err
+			huh.NewInput().Title("Save the plan as (clear it to not save)").Value(&v.SavePath).Validate(func(path string) error {
+				if _, err := BuildPlan(*v, now); err != nil {
+					return err
+				}
+				return checkSavePath(path)
 			}),
 		),
 	)
@@ -165,6 +184,9 @@ func RunPlanForm(ctx context.Context, now time.Time) (*plan.Plan, error) {
 		return nil, err
 	}
 	if path := strings.TrimSpace(v.SavePath); path != "" {
+		if err := checkSavePath(path); err != nil {
+			return nil, err
+		}
 		if err := p.Save(path); err != nil {
 			return nil, err
 		}

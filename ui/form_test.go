@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,5 +59,31 @@ func TestBuildPlanRejectsBadInput(t *testing.T) {
 		if strings.Contains(err.Error(), "panic") || err.Error() == "" {
 			t.Errorf("%s: unhelpful error %q", name, err)
 		}
+	}
+}
+
+// The save field's default is a value that really gets saved (not a greyed
+// placeholder), and the form never replaces an existing file.
+func TestFormSavePathDefaultAndNoOverwrite(t *testing.T) {
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	if v := DefaultFormValues(now); v.SavePath != "mirrorcert.yaml" {
+		t.Fatalf("default save path %q, want mirrorcert.yaml", v.SavePath)
+	}
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "plan.yaml")
+	if err := os.WriteFile(existing, []byte("# mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkSavePath(existing); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("existing file: err = %v, want a refusal", err)
+	}
+	if err := checkSavePath(filepath.Join(dir, "new.yaml")); err != nil {
+		t.Fatalf("new file refused: %v", err)
+	}
+	if err := checkSavePath("  "); err != nil {
+		t.Fatalf("empty path (do not save) refused: %v", err)
+	}
+	if data, _ := os.ReadFile(existing); string(data) != "# mine\n" {
+		t.Fatalf("the existing file changed: %q", data)
 	}
 }
