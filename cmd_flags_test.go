@@ -63,7 +63,14 @@ func TestPasswordPromptDoesNotEcho(t *testing.T) {
 	if !strings.Contains(s, "HOST_A  "+cl.Instances()[0].Addr+"  partner  connected") {
 		t.Fatalf("HOST_A did not connect with the typed password:\n%s", s)
 	}
-	code, _ := os.ReadFile(out)
+	// The last line can reach the screen before the shell writes the exit
+	// status, so wait for the file rather than read it once.
+	var code []byte
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if code, _ = os.ReadFile(out); strings.TrimSpace(string(code)) != "" {
+			break
+		}
+	}
 	if strings.TrimSpace(string(code)) != "1" {
 		t.Errorf("exit status %q, want 1 (incomplete)", code)
 	}
