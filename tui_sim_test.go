@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mirrorcert/mirrorcert/ui"
+	"github.com/mirrorcert/mirrorcert/ui/uitest"
 )
 
 // tuiDriver drives a ui.Model in-process against the real session and the
@@ -45,43 +45,13 @@ func demoDriver(t *testing.T, scenario, fault string, opts ui.Options) (*tuiDriv
 }
 
 func (d *tuiDriver) run(cmd tea.Cmd) {
-	// Commands run concurrently, as in Bubble Tea. The model is settled when
-	// no message has arrived for a quiet second: what is still out then is a
-	// timer (spinner frame, note expiry), never server work on the simulator.
-	msgs := make(chan tea.Msg, 64)
-	out := 0
-	start := func(c tea.Cmd) {
-		if c != nil {
-			out++
-			go func() { msgs <- c() }()
-		}
-	}
-	start(cmd)
-	for out > 0 {
-		var msg tea.Msg
-		select {
-		case msg = <-msgs:
-			out--
-		case <-time.After(time.Second):
-			return
-		}
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			for _, c := range msg {
-				start(c)
-			}
-			continue
-		case spinner.TickMsg, tea.QuitMsg, nil:
-			continue
-		}
-		if tn := fmt.Sprintf("%T", msg); tn == "ui.clearNoteMsg" || strings.HasPrefix(tn, "cursor.") {
-			// A text input's cursor blinks forever; its frames are timers too.
-			continue
-		}
+	// A quiet second means settled: server work on the simulator answers well
+	// within it, and what is still out then is a timer.
+	uitest.Settle(cmd, func(msg tea.Msg) tea.Cmd {
 		var next tea.Cmd
 		d.m, next = d.m.Update(msg)
-		start(next)
-	}
+		return next
+	}, time.Second, func(msg tea.Msg) bool { return fmt.Sprintf("%T", msg) == "ui.clearNoteMsg" })
 }
 
 func (d *tuiDriver) keys(keys ...string) {

@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mirrorcert/mirrorcert/ui/uitest"
 )
 
 // The -update flag rewrites the golden files in testdata. teatest links
@@ -78,48 +79,15 @@ func pressQuit(t *testing.T, m Model, keys ...string) (Model, bool) {
 	return m, quit
 }
 
-// settle runs cmd and feeds its messages back until nothing is left. Timers
-// (spinner frames, note expiry) are dropped: a command that has not returned
-// within 100ms is a timer, and spinner ticks would loop forever.
+// settle runs cmd and feeds its messages back until nothing is left. The
+// fake backend answers at once, so a command still out after 60ms is a timer.
 func settle(t *testing.T, m Model, cmd tea.Cmd) (Model, bool) {
 	t.Helper()
-	quit := false
-	// Commands run concurrently, as in Bubble Tea; the model is settled when
-	// nothing has arrived for a quiet spell (the fake backend answers at once,
-	// so whatever is still out is a timer).
-	msgs := make(chan tea.Msg, 64)
-	out := 0
-	start := func(c tea.Cmd) {
-		if c != nil {
-			out++
-			go func() { msgs <- c() }()
-		}
-	}
-	start(cmd)
-	for out > 0 {
-		var msg tea.Msg
-		select {
-		case msg = <-msgs:
-			out--
-		case <-time.After(60 * time.Millisecond):
-			return m, quit
-		}
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			for _, c := range msg {
-				start(c)
-			}
-			continue
-		case spinner.TickMsg, clearNoteMsg, nil:
-			continue
-		case tea.QuitMsg:
-			quit = true
-			continue
-		}
+	quit := uitest.Settle(cmd, func(msg tea.Msg) tea.Cmd {
 		var next tea.Cmd
 		m, next = send(m, msg)
-		start(next)
-	}
+		return next
+	}, 60*time.Millisecond, func(msg tea.Msg) bool { _, ok := msg.(clearNoteMsg); return ok })
 	return m, quit
 }
 
