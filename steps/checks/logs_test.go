@@ -117,10 +117,10 @@ func TestClassifyKnowsEveryNumber(t *testing.T) {
 	for text, num := range map[string]int{
 		line28034: 28034,
 		"Connection handshake failed. The certificate used by the peer does not match the one in MASTER database with same issuer name and serial number. State 89.": 28045,
-		"The certificate 'HOST_A_cert' is not valid for endpoint authentication. The certificate must have a private key": 28055,
-		"Connection handshake failed. There is no compatible authentication protocol. State 21.":                      28027,
-		"Error 5 occurred while initializing the private key corresponding to the certificate.":                        28037,
-		"An error occurred in a Service Broker/Database Mirroring transport connection endpoint, Error: 8474, State: 11.": 9642,
+		"The certificate 'HOST_A_cert' is not valid for endpoint authentication. The certificate must have a private key":                                            28055,
+		"Connection handshake failed. There is no compatible authentication protocol. State 21.":                                                                     28027,
+		"Error 5 occurred while initializing the private key corresponding to the certificate.":                                                                      28037,
+		"An error occurred in a Service Broker/Database Mirroring transport connection endpoint, Error: 8474, State: 11.":                                            9642,
 	} {
 		k, ok := classify(text)
 		if !ok || k.num != num {
