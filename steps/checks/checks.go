@@ -8,6 +8,7 @@ package checks
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mirrorcert/mirrorcert/plan"
@@ -107,6 +108,60 @@ type Host struct {
 	Changed time.Time
 	// Reach is the endpoint probe; nil when not probed.
 	Reach *Reach
+	// Databases, Mirroring and Connections are read for start and for the
+	// diagnosis; ConnectionsRead is false when the view could not be read.
+	Databases       []Database
+	Mirroring       []Mirror
+	Connections     []Connection
+	ConnectionsRead bool
+}
+
+// Database is a row of sys.databases.
+type Database struct {
+	Name     string
+	State    string // ONLINE, RESTORING, ...
+	Recovery string // FULL, BULK_LOGGED, SIMPLE
+}
+
+// Mirror is a row of sys.database_mirroring for a mirrored database.
+type Mirror struct {
+	Database     string
+	State        string // SYNCHRONIZED, SYNCHRONIZING, DISCONNECTED, SUSPENDED, ...
+	Role         string // PRINCIPAL | MIRROR
+	Partner      string // TCP:// URL
+	Witness      string
+	WitnessState string // CONNECTED | DISCONNECTED | UNKNOWN
+	Safety       string
+}
+
+// Connection is a row of sys.dm_db_mirroring_connections.
+type Connection struct {
+	State      string // NEW, CONNECTING, CONNECTED, LOGGED_IN, CLOSED
+	LoginState string
+	Accept     bool // inbound
+	Principal  string
+	Remote     string
+	Connected  time.Time // UTC
+}
+
+// Mirror returns host's mirroring row for db, or nil.
+func (h *Host) Mirror(db string) *Mirror {
+	for i := range h.Mirroring {
+		if sameName(h.Mirroring[i].Database, db) {
+			return &h.Mirroring[i]
+		}
+	}
+	return nil
+}
+
+// Database returns host's sys.databases row for db, or nil.
+func (h *Host) Database(db string) *Database {
+	for i := range h.Databases {
+		if sameName(h.Databases[i].Name, db) {
+			return &h.Databases[i]
+		}
+	}
+	return nil
 }
 
 // Input is what Run checks.
@@ -210,3 +265,25 @@ func (c *checker) find(code, host, peer string) *Finding {
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// EvidenceText is the evidence as one text, a line per item read.
+func (f *Finding) EvidenceText() string { return strings.Join(f.Evidence, "\n") }
+
+// FixText is the fix as one text: the T-SQL to run on Host, preceded by the
+// note as a comment, or the note alone when the fix is not T-SQL.
+func (f *Finding) FixText() string {
+	if len(f.Fix) == 0 {
+		return f.FixNote
+	}
+	var b strings.Builder
+	if f.FixNote != "" {
+		b.WriteString(tsql.Comment(f.FixNote) + "\n")
+	}
+	for i, st := range f.Fix {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(st.Text)
+	}
+	return b.String()
+}
