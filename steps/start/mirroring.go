@@ -83,7 +83,9 @@ func buildMirroring(o Options) Sequence {
 	mp := Step{Ref: steps.Ref{Host: M, ID: IDPartner}, Title: "SET PARTNER on the mirror " + M,
 		Statements: []tsql.Statement{tsql.SetPartner(db, urlOf(p, o.Hosts, P))},
 		Detail:     "the mirror first: it waits for the principal"}
-	done(&mp, running, "the session runs")
+	// The mirror's SET PARTNER shows nowhere until the principal's joins
+	// it: having run it in this sequence is what says it is done.
+	done(&mp, running || o.Ran[mp.Ref], "the session runs, or the mirror waits for the principal")
 	seq.Steps = append(seq.Steps, mp)
 	pp := Step{Ref: steps.Ref{Host: P, ID: IDPartner}, Title: "SET PARTNER on the principal " + P,
 		Statements: []tsql.Statement{tsql.SetPartner(db, urlOf(p, o.Hosts, M))},

@@ -52,6 +52,9 @@ type Options struct {
 	Files map[string]map[string]bool
 	AG    map[string]*AGHost // mode ag: what each host shows of groups
 	Now   time.Time
+	// Ran are the steps run without error in this sequence so far; a step
+	// whose effect no view shows (the mirror's SET PARTNER) is done once run.
+	Ran map[steps.Ref]bool
 	// WarnWithin is passed to the checks (cert-expiring).
 	WarnWithin time.Duration
 }

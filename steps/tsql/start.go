@@ -108,3 +108,13 @@ func StartQuery() string {
 		"SELECT g.name AS group_name, DB_NAME(d.database_id) AS database_name FROM master.sys.dm_hadr_database_replica_states AS d" +
 		" JOIN master.sys.availability_groups AS g ON g.group_id = d.group_id WHERE d.is_local = 1;\n"
 }
+
+// FileExistsQuery probes each path with xp_fileexist, one result set each
+// (File Exists, File is a Directory, Parent Directory Exists).
+func FileExistsQuery(paths []string) string {
+	var b strings.Builder
+	for _, f := range paths {
+		b.WriteString("EXEC master.sys.xp_fileexist " + QuoteLiteral(f) + ";\n")
+	}
+	return b.String()
+}
