@@ -23,11 +23,6 @@ import (
 // The simulator owns the scenarios, so the help text and the seeding agree.
 func demoScenario(name string) (about string, ok bool) { return sim.ScenarioAbout(name) }
 
-func scenarioLine(name string) string {
-	about, _ := demoScenario(name)
-	return fmt.Sprintf("  %-8s %s", name, about)
-}
-
 func newDemoCmd() *cobra.Command {
 	var (
 		tf       tuiFlags
@@ -39,8 +34,8 @@ func newDemoCmd() *cobra.Command {
 		Use:   "demo",
 		Short: "Open the TUI on built-in simulated HOST_A, HOST_B (partners) and HOST_W (witness)",
 		Long: "demo starts three simulated SQL Server instances inside this process, on free loopback ports, and opens\n" +
-			"the TUI on them: a complete walkthrough on any machine, no server needed. Scenarios:\n" +
-			scenarioLine("default") + "\n" + scenarioLine("file") + "\n" + scenarioLine("broken"),
+			"the TUI on them: a complete walkthrough on any machine, no server needed. Scenarios (the\n" +
+			"troubleshooting ones say what you would notice; v finds why):\n" + scenarioHelp(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, ok := demoScenario(scenario); !ok {
@@ -74,7 +69,7 @@ func newDemoCmd() *cobra.Command {
 		},
 	}
 	tf.register(cmd)
-	cmd.Flags().StringVar(&scenario, "scenario", "default", "default | file | broken")
+	cmd.Flags().StringVar(&scenario, "scenario", "default", "starting state: "+strings.Join(sim.Scenarios(), " | "))
 	cmd.Flags().StringVar(&fault, "fault", "", "inject simulator faults, as `mirrorcert sim --fault` (e.g. 'HOST_B:fail-on=/GRANT CONNECT/:error=15151')")
 	cmd.Flags().StringVar(&logFile, "log-file", "", "write diagnostics (secrets masked) to this file (default: mirrorcert.log under the user cache directory)")
 	return cmd
