@@ -231,3 +231,38 @@ func TestAGReplicaNeedsPartnerRole(t *testing.T) {
 	hs["HOST_B"].State.Endpoint.Role = "WITNESS"
 	mustFind(t, run(p, hs), CodeEndpointRole, "HOST_B", "")
 }
+
+func TestItems(t *testing.T) {
+	p := testPlan()
+	hs := configured(p)
+	revokeConnectT(hs, "HOST_B", "HOST_A_login")
+	hs["HOST_W"].State.Endpoint.State = "STOPPED"
+	hs["HOST_A"].State.Certificates[0].ExpiryDate = testNow.AddDate(0, 0, 5)
+	items := Items(run(p, hs))
+	get := func(host, id string) *steps.Item {
+		for i := range items[host] {
+			if items[host][i].ID == id {
+				return &items[host][i]
+			}
+		}
+		t.Fatalf("no %s on %s: %+v", id, host, items[host])
+		return nil
+	}
+	c := get("HOST_B", "check/connect-missing/HOST_A")
+	if c.Status != steps.Pending || len(c.Statements) != 1 || c.Conflict != nil {
+		t.Fatalf("a GRANT is a plain step: %+v", c)
+	}
+	st := get("HOST_W", "check/endpoint-stopped")
+	if st.Status != steps.Conflict || st.Conflict == nil || st.Conflict.Object != "Endpoint_Mirroring" || !st.Conflict.RemedyReady() {
+		t.Fatalf("ALTER ENDPOINT needs the typed confirmation: %+v", st)
+	}
+	w := get("HOST_A", "check/cert-expiring")
+	if w.Status != steps.Done || len(w.Warnings) == 0 {
+		t.Fatalf("a warning without a fix informs, it does not block: %+v", w)
+	}
+}
+
+func revokeConnectT(hs map[string]*Host, host, login string) {
+	s := hs[host].State
+	s.ConnectGrants = slices.DeleteFunc(s.ConnectGrants, func(g string) bool { return g == login })
+}

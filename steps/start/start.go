@@ -215,3 +215,18 @@ func majorVersion(v string) int {
 	}
 	return n
 }
+
+// Items returns the sequence as checklist items per host, so the TUI shows
+// and runs them like any step.
+func (s *Sequence) Items() map[string][]steps.Item {
+	out := map[string][]steps.Item{}
+	for _, st := range s.Steps {
+		it := steps.Item{Ref: st.Ref, Title: st.Title, Status: st.Status, Detail: st.Detail, Manual: st.Manual,
+			Why: "Starting the " + s.Database + " session: " + st.Detail}
+		if st.Status == steps.Pending {
+			it.Statements = st.Statements
+		}
+		out[st.Host] = append(out[st.Host], it)
+	}
+	return out
+}
