@@ -222,10 +222,7 @@ func (s *Sequence) Items() map[string][]steps.Item {
 	out := map[string][]steps.Item{}
 	for _, st := range s.Steps {
 		it := steps.Item{Ref: st.Ref, Title: st.Title, Status: st.Status, Detail: st.Detail, Manual: st.Manual,
-			Why: "Starting the " + s.Database + " session: " + st.Detail}
-		if st.Status == steps.Pending {
-			it.Statements = st.Statements
-		}
+			Why: "Starting the " + s.Database + " session: " + st.Detail, Statements: st.Statements}
 		out[st.Host] = append(out[st.Host], it)
 	}
 	return out
