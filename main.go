@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 		newStatusCmd(),
 		newApplyCmd(),
 		newScriptCmd(),
+		newExpiryCmd(),
 	)
 	return root
 }
