@@ -16,7 +16,7 @@ func TestBuildClassifiesAndSorts(t *testing.T) {
 		{Server: "a,1433", Host: "HOST_A", EndpointCerts: []int{257}, Certs: []Certificate{
 			{Name: "HOST_A_cert", ID: 257, Owner: "dbo", PvtKeyEncryption: "MK", Expiry: day(300), Thumbprint: []byte{0xab, 0x01}},
 			{Name: "HOST_B_cert", ID: 258, Owner: "HOST_B_user", OwnerLogin: "HOST_B_login", PvtKeyEncryption: "NA", Expiry: day(20)},
-			{Name: "TDE_cert", ID: 259, Owner: "dbo", PvtKeyEncryption: "MK", Expiry: day(1)},   // not mirroring's
+			{Name: "TDE_cert", ID: 259, Owner: "dbo", PvtKeyEncryption: "MK", Expiry: day(1)},    // not mirroring's
 			{Name: "public_cert", ID: 260, Owner: "dbo", PvtKeyEncryption: "NA", Expiry: day(2)}, // dbo-owned: not a peer copy
 			{Name: "odd", ID: 261, Owner: "weird", OwnerLogin: "W_login", PvtKeyEncryption: "NA", Expiry: day(-3)},
 		}},
@@ -99,7 +99,9 @@ func TestTableColoursByUrgencyAndCleansNames(t *testing.T) {
 	}}}, now)
 	var b strings.Builder
 	clean := func(s string) string { return strings.ReplaceAll(s, "\x1b", "?") }
-	colour := func(u Urgency, s string) string { return map[Urgency]string{Expired: "X:", Expiring: "W:", OK: "-:"}[u] + s }
+	colour := func(u Urgency, s string) string {
+		return map[Urgency]string{Expired: "X:", Expiring: "W:", OK: "-:"}[u] + s
+	}
 	if err := WriteTable(&b, r, 60, now, clean, colour); err != nil {
 		t.Fatal(err)
 	}
