@@ -43,6 +43,7 @@ func newRootCmd() *cobra.Command {
 		newApplyCmd(),
 		newScriptCmd(),
 		newExpiryCmd(),
+		newRotateCmd(),
 	)
 	return root
 }

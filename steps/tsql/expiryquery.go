@@ -39,3 +39,19 @@ func RegisteredServersQuery() string {
 		"SELECT g.server_group_id, g.name, g.parent_id FROM msdb.dbo.sysmanagement_shared_server_groups AS g WHERE g.server_type = 0;\n" +
 		"SELECT s.server_group_id, s.name, s.server_name FROM msdb.dbo.sysmanagement_shared_registered_servers AS s WHERE s.server_type = 0;\n"
 }
+
+// Live result sets of LiveQuery.
+const (
+	LiveSetConnections = iota // is_accept, principal_name, peer_certificate_id, state_desc
+	LiveSetMirroring          // database name, mirroring_state_desc, mirroring_partner_name
+	LiveSetCount
+)
+
+// LiveQuery reads the running mirroring connections and sessions of an
+// instance: who is connected, authenticated by which certificate, and
+// whether each mirrored database is synchronized. Rotation verifies with it.
+func LiveQuery() string {
+	return "SET NOCOUNT ON;\n" +
+		"SELECT c.is_accept, c.principal_name, c.peer_certificate_id, c.state_desc FROM sys.dm_db_mirroring_connections AS c;\n" +
+		"SELECT DB_NAME(m.database_id) AS database_name, m.mirroring_state_desc, m.mirroring_partner_name FROM sys.database_mirroring AS m WHERE m.mirroring_guid IS NOT NULL;\n"
+}
