@@ -44,6 +44,8 @@ func newRootCmd() *cobra.Command {
 		newScriptCmd(),
 		newVerifyCmd(),
 		newStartCmd(),
+		newExpiryCmd(),
+		newRotateCmd(),
 	)
 	return root
 }

@@ -54,6 +54,12 @@ type Config struct {
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
 
+	// CMS makes the first instance a Central Management Server on which
+	// every other instance is registered (group "Mirroring", registered by
+	// its name, server name its 127.0.0.1,PORT form), for `mirrorcert
+	// expiry --cms`.
+	CMS bool
+
 	// newEngine replaces engine.New in tests of this package.
 	newEngine func(engine.Options) (engine.Instance, error)
 }
@@ -78,6 +84,7 @@ type Cluster struct {
 	closeOnce sync.Once
 	closeErr  error
 	logf      func(string, ...any)
+	cms       atomic.Pointer[engine.CMS]
 }
 
 type instance struct {
@@ -184,13 +191,17 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			l.Close()
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
 		}
-		eng, err := newEngine(engine.Options{
+		eo := engine.Options{
 			Name:           name,
 			ProductVersion: cfg.ProductVersion,
 			FileRoot:       root,
 			SAPassword:     password,
 			Port:           port,
-		})
+		}
+		if cfg.CMS && i == 0 {
+			eo.CMS = c.cms.Load
+		}
+		eng, err := newEngine(eo)
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -208,6 +219,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		})
 		c.insts = append(c.insts, inst)
 		go func() { inst.served <- inst.srv.Serve(l) }()
+	}
+	if cfg.CMS {
+		c.cms.Store(registeredServers(c.Instances()))
 	}
 	c.stopCtx = context.AfterFunc(ctx, func() { _ = c.Close() })
 	ok = true
