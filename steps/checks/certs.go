@@ -90,7 +90,7 @@ func (c *checker) certificates(h plan.Host, x *Host) {
 func (c *checker) peer(h plan.Host, peer string, x *Host) {
 	s, ps := x.State, c.state(peer)
 	p := c.in.Plan
-	certName := p.CertName(peer)
+	certName := steps.CertNameFor(p, ps, peer)
 	var pOwn *steps.Certificate
 	if ps != nil {
 		pOwn = cert(ps, certName)

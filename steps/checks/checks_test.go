@@ -266,3 +266,23 @@ func revokeConnectT(hs map[string]*Host, host, login string) {
 	s := hs[host].State
 	s.ConnectGrants = slices.DeleteFunc(s.ConnectGrants, func(g string) bool { return g == login })
 }
+
+// After `mirrorcert rotate` every endpoint uses <host>_cert_<date> and the
+// peers hold that copy: healthy, like the checklist says.
+func TestRotatedSetupIsHealthy(t *testing.T) {
+	p := testPlan()
+	hs := configured(p)
+	for _, x := range hs {
+		for i := range x.State.Certificates {
+			x.State.Certificates[i].Name += "_20300101"
+		}
+		x.State.Endpoint.CertificateName += "_20300101"
+	}
+	if fs := run(p, hs); len(fs) != 0 {
+		t.Fatalf("rotated setup: %v", summary(fs))
+	}
+	// Any other name is still the wrong certificate.
+	hs["HOST_A"].State.Endpoint.CertificateName = "someone_elses"
+	hs["HOST_A"].State.Certificates = append(hs["HOST_A"].State.Certificates, steps.Certificate{Name: "someone_elses", PvtKeyEncryption: "MK", ExpiryDate: p.Certificate.Expiry})
+	mustFind(t, run(p, hs), CodeEndpointWrongCert, "HOST_A", "")
+}

@@ -93,7 +93,7 @@ func (c *checker) permissions(h plan.Host, x *Host) {
 
 func (c *checker) endpoint(h plan.Host, x *Host) {
 	s := x.State
-	own := c.in.Plan.CertName(h.Name)
+	own := steps.CertNameFor(c.in.Plan, s, h.Name)
 	e := s.Endpoint
 	if e == nil {
 		var fix []tsql.Statement
