@@ -195,8 +195,12 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			Name:           name,
 			ProductVersion: cfg.ProductVersion,
 			FileRoot:       root,
-			SAPassword:     password,
-			Port:           port,
+			// One share for the whole cluster: \\srv\share\x is the same file
+			// from every instance. Instance names start with a letter, so
+			// ".share" never collides with an instance's directory.
+			ShareRoot:  filepath.Join(c.dir, ".share"),
+			SAPassword: password,
+			Port:       port,
 		}
 		if cfg.CMS && i == 0 {
 			eo.CMS = c.cms.Load
