@@ -161,6 +161,15 @@ func (r *starter) run(ctx context.Context) (int, startJSON) {
 		fmt.Fprintln(r.out, "Preflight found what must be fixed first; nothing was changed:")
 		return 1, r.report(seq, seq.Preflight)
 	}
+	if len(seq.Preflight) > 0 {
+		fmt.Fprintln(r.out, "Preflight: verify's checks expect these to get in the way (the start goes on, so that a failure")
+		fmt.Fprintln(r.out, "leaves its cause in the error logs; backups and restores are kept for the next run):")
+		var b strings.Builder
+		for _, f := range findingsJSON(r.s, seq.Preflight) {
+			writeFindingText(&b, f)
+		}
+		io.WriteString(r.out, b.String())
+	}
 	for i := 0; i <= len(seq.Steps); i++ {
 		next := seq.Next()
 		if next == nil {

@@ -129,25 +129,16 @@ func Build(o Options) Sequence {
 	return buildMirroring(o)
 }
 
-// blocking reports whether a verify finding stops a start: anything about
-// the catalogs does; a probe from here, the login's own rights and log
-// lines nothing explains do not, they only inform the diagnosis.
-func blocking(f checks.Finding) bool {
-	switch f.Code {
-	case checks.CodeEndpointUnreachable, checks.CodeHandshakeFailed, checks.CodePermissionInsufficient:
-		return false
-	}
-	return f.Severity == checks.Error
-}
-
-// preflightChecks are verify's findings, with the non-blocking ones turned
-// into warnings.
+// preflightChecks are verify's findings, as warnings: they predict where
+// the start will fail, but only the attempt writes the handshake failure
+// into the other server's error log, which is the evidence the diagnosis
+// quotes. So they are shown first and do not stop the backups and restores,
+// which a second run keeps; what would make the start unsafe or impossible
+// (the database, the mirror's copy, an existing session) does stop it.
 func preflightChecks(o Options) []checks.Finding {
 	fs := checks.Run(checks.Input{Plan: o.Plan, Hosts: o.Hosts, Now: o.Now, WarnWithin: o.WarnWithin})
 	for i := range fs {
-		if !blocking(fs[i]) {
-			fs[i].Severity = checks.Warning
-		}
+		fs[i].Severity = checks.Warning
 	}
 	return fs
 }

@@ -144,9 +144,6 @@ func TestPreflightNeverDrops(t *testing.T) {
 		{"simple recovery", CodeRecoveryNotFull, "HOST_A", func(hs map[string]*checks.Host) { hs["HOST_A"].Databases[1].Recovery = "SIMPLE" }},
 		{"missing", CodeDatabaseMissing, "HOST_A", func(hs map[string]*checks.Host) { hs["HOST_A"].Databases = hs["HOST_A"].Databases[:1] }},
 		{"older mirror", CodeVersionIncompatible, "HOST_B", func(hs map[string]*checks.Host) { hs["HOST_B"].State.ProductVersion = "15.0.2000.5" }},
-		{"connect missing", checks.CodeConnectMissing, "HOST_B", func(hs map[string]*checks.Host) {
-			hs["HOST_B"].State.ConnectGrants = hs["HOST_B"].State.ConnectGrants[1:]
-		}},
 		{"other session", CodeSessionExists, "HOST_A", func(hs map[string]*checks.Host) {
 			hs["HOST_A"].Mirroring = []checks.Mirror{{Database: "Sales", State: "SYNCHRONIZED", Role: "PRINCIPAL", Partner: "TCP://elsewhere:5022"}}
 		}},
@@ -211,4 +208,23 @@ func TestAGSequence(t *testing.T) {
 	if seq.Synchronized || !strings.Contains(seq.State, "last error 35250") {
 		t.Fatalf("a disconnected replica: %v %s", seq.Synchronized, seq.State)
 	}
+}
+
+// verify's findings are shown before the start but do not stop it: only
+// the attempt leaves the handshake failure in the other server's log, the
+// evidence the diagnosis needs.
+func TestVerifyFindingsWarnButDoNotBlock(t *testing.T) {
+	p := testPlan(plan.ModeMirroring, 3)
+	hs := configured(p)
+	hs["HOST_B"].State.ConnectGrants = hs["HOST_B"].State.ConnectGrants[1:]
+	seq := Build(opts(p, hs, `\\files\backups`))
+	if seq.Blocked() || seq.Next() == nil || seq.Next().ID != IDBackup {
+		t.Fatalf("blocked by a verify finding: %s", statuses(seq))
+	}
+	for _, f := range seq.Preflight {
+		if f.Code == checks.CodeConnectMissing && f.Host == "HOST_B" && f.Severity == checks.Warning {
+			return
+		}
+	}
+	t.Fatalf("the finding is not shown: %+v", seq.Preflight)
 }
