@@ -53,6 +53,9 @@ type Config struct {
 	ProductVersion string
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
+	// MirrorTimeout is how long a failed mirroring connection takes to
+	// report (SET PARTNER's 1418); default engine.DefaultMirrorTimeout.
+	MirrorTimeout time.Duration
 
 	// newEngine replaces engine.New in tests of this package.
 	newEngine func(engine.Options) (engine.Instance, error)
@@ -63,6 +66,9 @@ type Info struct {
 	Name string
 	Port int
 	Addr string // "127.0.0.1,PORT", the sqlcmd -S form
+	// Address is the instance's own loopback address (127.0.X.N): its
+	// mirroring endpoint listens there and it serves TDS there on Port too.
+	Address string
 }
 
 // Cluster is a set of running simulated instances.
@@ -78,13 +84,16 @@ type Cluster struct {
 	closeOnce sync.Once
 	closeErr  error
 	logf      func(string, ...any)
+	mnet      *mirrorNet // mirror_net.go
+	block     *addrBlock // mirror_addr.go
 }
 
 type instance struct {
-	info   Info
-	eng    engine.Instance
-	srv    *tds.Server
-	served chan error
+	info      Info
+	eng       engine.Instance
+	srv       *tds.Server
+	served    chan error
+	listeners int // Serve calls beyond the first (own address)
 }
 
 // PortInUseError reports a port another process holds.
@@ -141,6 +150,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	}
 
 	c := &Cluster{password: password, logf: cfg.Logf}
+	c.mnet = newMirrorNet(c, cfg.MirrorTimeout)
 	c.faults.Store(faults)
 	c.latency.Store(int64(cfg.Latency))
 	ok := false
@@ -166,6 +176,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		c.removeDir = true
 	}
 
+	if c.block, err = reserveBlock(len(names)); err != nil {
+		return nil, err
+	}
 	for i, name := range names {
 		port := 0
 		if cfg.BasePort > 0 {
@@ -194,16 +207,22 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			ShareRoot:  filepath.Join(c.dir, ".share"),
 			SAPassword: password,
 			Port:       port,
+			MirrorNet:  c.mnet,
 		})
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		inst := &instance{
-			info:   Info{Name: name, Port: port, Addr: "127.0.0.1," + strconv.Itoa(port)},
+			info:   Info{Name: name, Port: port, Addr: "127.0.0.1," + strconv.Itoa(port), Address: c.block.address(i)},
 			eng:    eng,
-			served: make(chan error, 1),
+			served: make(chan error, 2),
 		}
+		own, err := c.listenOwnAddress(inst, l)
+		if err != nil {
+			return nil, err
+		}
+		c.mnet.register(name, inst.info.Address, port, eng)
 		inst.srv = tds.NewServer(eng, tds.Options{
 			Certificate:    &c.cert.TLS,
 			ProductVersion: cfg.ProductVersion,
@@ -212,6 +231,10 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		})
 		c.insts = append(c.insts, inst)
 		go func() { inst.served <- inst.srv.Serve(l) }()
+		if own != nil {
+			inst.listeners++
+			go func() { inst.served <- inst.srv.Serve(own) }()
+		}
 	}
 	c.stopCtx = context.AfterFunc(ctx, func() { _ = c.Close() })
 	ok = true
@@ -296,6 +319,7 @@ func (c *Cluster) SetFaults(spec string) error {
 		return err
 	}
 	c.faults.Store(fs)
+	c.mnet.reconcileAll()
 	return nil
 }
 
@@ -318,12 +342,16 @@ func (c *Cluster) Close() error {
 
 func (c *Cluster) shutdown() error {
 	var errs []error
+	c.mnet.close()
 	for _, in := range c.insts {
 		if err := in.srv.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", in.info.Name, err))
 		}
-		<-in.served
+		for range 1 + in.listeners {
+			<-in.served
+		}
 	}
+	c.block.release()
 	if c.removeDir && c.dir != "" {
 		if err := os.RemoveAll(c.dir); err != nil {
 			errs = append(errs, err)

@@ -85,6 +85,9 @@ type Options struct {
 	// Port is the TDS port the wire layer listens on, for the error log's
 	// "Server is listening on" line; 0 leaves that line out.
 	Port int
+	// MirrorNet is the mirroring transport (package sim); nil means the
+	// endpoints never listen and SET PARTNER cannot reach anyone.
+	MirrorNet MirrorNet
 }
 
 // Instance is one simulated SQL Server. It is safe for concurrent use by many
