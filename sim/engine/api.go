@@ -90,6 +90,9 @@ type Options struct {
 	// cluster can fill it once every instance's port is known). Nil: msdb
 	// has no registered-servers views.
 	CMS func() *CMS
+	// MirrorNet is the mirroring transport (package sim); nil means the
+	// endpoints never listen and SET PARTNER cannot reach anyone.
+	MirrorNet MirrorNet
 }
 
 // Instance is one simulated SQL Server. It is safe for concurrent use by many

@@ -103,6 +103,8 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 		return cols, rows, true
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
 		return in.endpointsView(name)
+	case "dm_db_mirroring_connections":
+		return in.mirroringConnectionsView()
 	case "server_principals", "sql_logins":
 		cols := serverPrincipalCols()
 		sqlLogins := name == "sql_logins"
