@@ -113,7 +113,9 @@ func startDemo(ctx context.Context, scenario, fault string) (*demo, error) {
 		if in.Name == "HOST_W" {
 			role = plan.RoleWitness
 		}
-		p.Hosts = append(p.Hosts, plan.Host{Name: in.Name, Server: in.Addr, Role: role})
+		// The endpoints listen on each instance's own loopback address,
+		// which is also what the instances call each other in TCP:// URLs.
+		p.Hosts = append(p.Hosts, plan.Host{Name: in.Name, Server: in.Addr, Role: role, Address: in.Address})
 	}
 	if err := plan.Validate(p, now); err != nil {
 		c.Close()

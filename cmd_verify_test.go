@@ -134,3 +134,36 @@ func TestVerifyUnreachableHostExits2(t *testing.T) {
 		t.Fatalf("exit %d: %+v", r.code, doc)
 	}
 }
+
+// What apply makes is healthy: every endpoint answers at its address, every
+// peer is trusted, and the error logs hold nothing unexplained.
+func TestVerifyAfterApplyIsHealthy(t *testing.T) {
+	cl := startTestSim(t)
+	dir, planPath, env := applySim(t, cl)
+	r := runWithEnv(t, dir, env, "verify", "--plan", planPath, "--json")
+	assertClean(t, r)
+	var doc verifyJSON
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if r.code != 0 || !doc.Healthy || len(doc.Findings) != 0 {
+		t.Fatalf("verify after apply: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// Nothing can reach HOST_B's endpoint any more: unreachable from here.
+	if err := cl.SetFaults("HOST_B:endpoint-block"); err != nil {
+		t.Fatal(err)
+	}
+	r = runWithEnv(t, dir, env, "verify", "--plan", planPath, "--json")
+	doc = verifyJSON{}
+	json.Unmarshal([]byte(r.stdout), &doc)
+	var codes []string
+	for _, f := range doc.Findings {
+		codes = append(codes, f.Code+"@"+f.Host)
+	}
+	if r.code != 1 || !slices.Equal(codes, []string{"endpoint-unreachable@HOST_B"}) {
+		t.Fatalf("blocked port: exit %d, findings %v\n%s", r.code, codes, r.stdout)
+	}
+	if !strings.Contains(doc.Findings[0].Message, "tests the path from here, not between the servers") {
+		t.Errorf("the probe must say what it tests: %s", doc.Findings[0].Message)
+	}
+}
