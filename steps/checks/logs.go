@@ -44,10 +44,10 @@ func classify(text string) (cause, bool) {
 		return cause{num: 28034, onHost: []string{CodeConnectMissing, CodePeerLoginMissing},
 			likely: "the login the peer's certificate maps to has no GRANT CONNECT on this endpoint"}, true
 	case strings.Contains(t, "does not match the one in master"):
-		return cause{num: 28045, onHost: []string{CodePeerCertMismatch, CodePeerCertMissing}, onPeer: []string{CodeEndpointWrongCert},
+		return cause{num: 28045, onHost: []string{CodePeerCertMismatch, CodePeerCertMissing, CodePeerLoginMissing, CodePeerUserMissing}, onPeer: []string{CodeEndpointWrongCert},
 			likely: "the copy of the peer's certificate here is not the one the peer uses (an old copy after a rotation)"}, true
 	case strings.Contains(t, "certificate used by the peer is invalid"):
-		return cause{num: 28035, onHost: []string{CodePeerCertMismatch, CodePeerCertMissing, CodePeerUserMissing}, onPeer: certCodes,
+		return cause{num: 28035, onHost: []string{CodePeerCertMismatch, CodePeerCertMissing, CodePeerUserMissing, CodePeerLoginMissing}, onPeer: certCodes,
 			likely: "the peer's certificate is expired or not yet valid, or the copy here does not match it"}, true
 	case strings.Contains(t, "certificate used by this endpoint was not found"):
 		return cause{num: 28036, onHost: certCodes,
