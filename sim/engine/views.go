@@ -57,7 +57,10 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	if !strings.EqualFold(schema, "sys") {
-		return nil, nil, false
+		if dbName == "" {
+			dbName = s.Database()
+		}
+		return in.cmsView(dbName, schema, name)
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
