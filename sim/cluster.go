@@ -90,9 +90,9 @@ type Cluster struct {
 	closeOnce sync.Once
 	closeErr  error
 	logf      func(string, ...any)
-	cms       atomic.Pointer[engine.CMS]
 	mnet      *mirrorNet // mirror_net.go
 	block     *addrBlock // mirror_addr.go
+	cms       atomic.Pointer[engine.CMS]
 }
 
 type instance struct {

@@ -153,7 +153,7 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 	case "database_mirroring_witnesses":
 		return in.databaseMirroringWitnessesView()
 	}
-	return nil, nil, false
+	return in.hadrViewLocked(name)
 }
 
 func loginTypeDesc(t string) string {
