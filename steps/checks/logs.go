@@ -84,6 +84,9 @@ type lineRef struct {
 	tied bool
 	// stale says why the line is history, "" when it is not.
 	stale string
+	// echoOf is the refusal on the peer this connector line echoes, when
+	// that refusal is history: the echo is shown with it, not on its own.
+	echoOf *lineRef
 }
 
 // logs ties every error-log line to the findings it proves, and turns the
@@ -109,6 +112,17 @@ func (c *checker) logs() {
 			refs = append(refs, r)
 		}
 	}
+	// The refusals first, so a finding's evidence starts with the line that
+	// names the cause, then the connecting side's echoes.
+	slices.SortStableFunc(refs, func(a, b *lineRef) int {
+		if a.c.consequence == b.c.consequence {
+			return 0
+		}
+		if b.c.consequence {
+			return -1
+		}
+		return 1
+	})
 	for _, r := range refs {
 		r.tied = c.tie(r)
 	}
@@ -124,13 +138,18 @@ func (c *checker) logs() {
 			}
 			if a.stale != "" && !r.line.Time.After(a.line.Time.Add(time.Minute)) {
 				r.stale = "it echoes " + a.host + "'s refusal at " + stamp(a.line.Time) + ", which " + a.stale
+				if !a.tied {
+					r.echoOf = a
+				}
 			}
 		}
 	}
+	made := map[*lineRef]int{}
 	for _, r := range refs {
-		if r.tied {
+		if r.tied || r.echoOf != nil {
 			continue
 		}
+		made[r] = len(c.out)
 		f := Finding{Code: CodeHandshakeFailed, Host: r.host, Peer: r.peer, Evidence: []string{quote(r)}}
 		if r.stale != "" {
 			f.Severity = Warning
@@ -141,6 +160,11 @@ func (c *checker) logs() {
 			f.FixNote = "Read the neighbouring lines in both servers' error logs; re-run verify after changing anything."
 		}
 		c.add(f)
+	}
+	for _, r := range refs {
+		if i, ok := made[r.echoOf]; ok && r.echoOf != nil {
+			c.out[i].Evidence = append(c.out[i].Evidence, quote(r))
+		}
 	}
 }
 
