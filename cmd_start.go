@@ -215,7 +215,7 @@ func (r *starter) run(ctx context.Context) (int, startJSON) {
 		return 1, r.report(seq, r.s.Diagnose(ctx, time.Now(), 0))
 	}
 	if r.s.Plan().Mode == plan.ModeAG {
-		fmt.Fprintf(r.out, "\nAvailability group %s: every replica connected, %s seeded.\n", r.f.group, r.f.database)
+		fmt.Fprintf(r.out, "\nAvailability group %s: every replica connected, %s seeded.\n  %s\n", r.f.group, r.f.database, strings.ReplaceAll(seq.State, "; ", "\n  "))
 	} else {
 		fmt.Fprintf(r.out, "\nSession synchronized: %s\n", seq.State)
 	}
