@@ -147,7 +147,7 @@ type Connection struct {
 // Mirror returns host's mirroring row for db, or nil.
 func (h *Host) Mirror(db string) *Mirror {
 	for i := range h.Mirroring {
-		if sameName(h.Mirroring[i].Database, db) {
+		if sameServer(h.State, h.Mirroring[i].Database, db) {
 			return &h.Mirroring[i]
 		}
 	}
@@ -157,7 +157,7 @@ func (h *Host) Mirror(db string) *Mirror {
 // Database returns host's sys.databases row for db, or nil.
 func (h *Host) Database(db string) *Database {
 	for i := range h.Databases {
-		if sameName(h.Databases[i].Name, db) {
+		if sameServer(h.State, h.Databases[i].Name, db) {
 			return &h.Databases[i]
 		}
 	}
@@ -250,18 +250,6 @@ func (c *checker) add(f Finding) *Finding {
 	}
 	c.out = append(c.out, f)
 	return &c.out[len(c.out)-1]
-}
-
-// find returns the first finding with code on host (and peer, when peer is
-// not "*").
-func (c *checker) find(code, host, peer string) *Finding {
-	for i := range c.out {
-		f := &c.out[i]
-		if f.Code == code && sameName(f.Host, host) && (peer == "*" || sameName(f.Peer, peer)) {
-			return f
-		}
-	}
-	return nil
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }

@@ -124,7 +124,7 @@ func (c *checker) endpoint(h plan.Host, x *Host) {
 			Fix:      []tsql.Statement{tsql.AlterEndpointAuth(e.Name, own)},
 			FixNote:  touch,
 		})
-	case !sameName(e.CertificateName, own):
+	case !sameMaster(s, e.CertificateName, own):
 		c.add(Finding{
 			Code: CodeEndpointWrongCert, Host: h.Name,
 			Message: fmt.Sprintf("endpoint %s on %s authenticates with certificate %s, not %s, whose copies the peers hold; they refuse it (28035/28045).",

@@ -215,7 +215,7 @@ func (c *checker) linePeer(host, text, who string) string {
 	}
 	if who != "" {
 		for _, h := range c.in.Plan.Hosts {
-			if h.Name != host && sameName(c.in.Plan.LoginName(h.Name), who) {
+			if h.Name != host && sameServer(c.state(host), c.in.Plan.LoginName(h.Name), who) {
 				return h.Name
 			}
 		}

@@ -2,15 +2,22 @@ package checks
 
 import "github.com/mirrorcert/mirrorcert/steps"
 
-// sameName is the one place checks compare object names (logins, users,
-// certificates, hosts). It is an exact comparison today, like steps'; when
-// steps learns the server's collation, only this function changes.
+// sameName compares names mirrorcert itself gives (plan host names,
+// finding peers): exactly.
 func sameName(a, b string) bool { return a == b }
+
+// sameServer and sameMaster are the one place checks compare names read
+// from a server: logins and grantees (server collation), users and
+// certificates (master's collation). They follow steps' comparison, so a
+// collation-aware steps changes them here and nowhere else.
+func sameServer(s *steps.State, a, b string) bool { return a == b }
+
+func sameMaster(s *steps.State, a, b string) bool { return a == b }
 
 // cert returns the certificate named name on s, or nil.
 func cert(s *steps.State, name string) *steps.Certificate {
 	for i := range s.Certificates {
-		if sameName(s.Certificates[i].Name, name) {
+		if sameMaster(s, s.Certificates[i].Name, name) {
 			return &s.Certificates[i]
 		}
 	}
@@ -19,7 +26,7 @@ func cert(s *steps.State, name string) *steps.Certificate {
 
 func login(s *steps.State, name string) *steps.Login {
 	for i := range s.Logins {
-		if sameName(s.Logins[i].Name, name) {
+		if sameServer(s, s.Logins[i].Name, name) {
 			return &s.Logins[i]
 		}
 	}
@@ -28,7 +35,7 @@ func login(s *steps.State, name string) *steps.Login {
 
 func user(s *steps.State, name string) *steps.User {
 	for i := range s.Users {
-		if sameName(s.Users[i].Name, name) {
+		if sameMaster(s, s.Users[i].Name, name) {
 			return &s.Users[i]
 		}
 	}
@@ -37,7 +44,7 @@ func user(s *steps.State, name string) *steps.User {
 
 func hasConnect(s *steps.State, login string) bool {
 	for _, g := range s.ConnectGrants {
-		if sameName(g, login) {
+		if sameServer(s, g, login) {
 			return true
 		}
 	}
