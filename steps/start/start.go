@@ -79,6 +79,7 @@ type Step struct {
 	steps.Ref
 	Title      string
 	Status     steps.Status // Done, Pending, Blocked
+	BlockedBy  []steps.Ref  // set when Blocked
 	Detail     string
 	Statements []tsql.Statement
 	Manual     bool // the operator does it (copying backup files) and confirms
@@ -145,23 +146,35 @@ func preflightChecks(o Options) []checks.Finding {
 
 // chain sets the statuses of a linear sequence: done steps stay done, the
 // first step not done is pending (or blocked when preflight blocks), and
-// every later one waits for it.
+// every later one waits for the step before it. BlockedBy names what each
+// waits for (a preflight finding's checklist item when preflight blocks),
+// so the TUI's A can run the whole chain and knows what it cannot run.
 func chain(seq *Sequence) {
-	var first *Step
+	var blockers []steps.Ref
+	for _, f := range seq.Preflight {
+		if f.Severity == checks.Error {
+			blockers = append(blockers, steps.Ref{Host: f.Host, ID: checks.ItemID(f)})
+		}
+	}
+	var prev *Step
+	first := true
 	for i := range seq.Steps {
 		st := &seq.Steps[i]
 		if st.Status == steps.Done {
 			continue
 		}
 		switch {
-		case seq.Blocked():
-			st.Status, st.Detail = steps.Blocked, "waits for the preflight findings to be fixed; "+st.Detail
-		case first == nil:
+		case len(blockers) > 0:
+			st.Status, st.BlockedBy = steps.Blocked, blockers
+			st.Detail = "waits for the preflight findings to be fixed; " + st.Detail
+		case first:
 			st.Status = steps.Pending
-			first = st
 		default:
-			st.Status, st.Detail = steps.Blocked, "waits for "+first.Ref.String()
+			st.Status, st.BlockedBy = steps.Blocked, []steps.Ref{prev.Ref}
+			st.Detail = "waits for " + prev.Ref.String() + "; " + st.Detail
 		}
+		first = false
+		prev = st
 	}
 }
 
@@ -213,7 +226,7 @@ func (s *Sequence) Items() map[string][]steps.Item {
 	out := map[string][]steps.Item{}
 	for _, st := range s.Steps {
 		it := steps.Item{Ref: st.Ref, Title: st.Title, Status: st.Status, Detail: st.Detail, Manual: st.Manual,
-			Why: "Starting the " + s.Database + " session: " + st.Detail, Statements: st.Statements}
+			Why: "Starting the " + s.Database + " session: " + st.Detail, Statements: st.Statements, BlockedBy: st.BlockedBy}
 		out[st.Host] = append(out[st.Host], it)
 	}
 	return out

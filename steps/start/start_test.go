@@ -80,6 +80,11 @@ func TestFreshSequence(t *testing.T) {
 	if seq.Blocked() || seq.Running || seq.Synchronized {
 		t.Fatalf("fresh: %+v", seq)
 	}
+	for i := 1; i < len(seq.Steps); i++ {
+		if b := seq.Steps[i].BlockedBy; len(b) != 1 || b[0] != seq.Steps[i-1].Ref {
+			t.Errorf("%s waits for %v, want the step before it", seq.Steps[i].Ref, b)
+		}
+	}
 	next := seq.Next()
 	if next == nil || len(next.Statements) != 2 ||
 		next.Statements[0].Text != `BACKUP DATABASE [Sales] TO DISK = N'\\files\backups\Sales_mirrorcert_full.bak';` ||
@@ -154,6 +159,9 @@ func TestPreflightNeverDrops(t *testing.T) {
 			seq := Build(opts(p, hs, `\\files\backups`))
 			if !seq.Blocked() || seq.Next() != nil {
 				t.Fatalf("not blocked: %s", statuses(seq))
+			}
+			if b := seq.Steps[0].BlockedBy; len(b) == 0 || !strings.HasPrefix(b[0].ID, "check/") {
+				t.Errorf("a preflight-blocked step must name the finding it waits for: %v", b)
 			}
 			found := false
 			for _, f := range seq.Preflight {
