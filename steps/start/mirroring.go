@@ -101,6 +101,9 @@ func buildMirroring(o Options) Sequence {
 	}
 	chain(&seq)
 	seq.State, seq.Synchronized = mirroringState(pm, W != "")
+	// A session with someone else is not this plan's session, however
+	// synchronized it is.
+	seq.Synchronized = seq.Synchronized && !seq.Blocked()
 	return seq
 }
 

@@ -157,8 +157,8 @@ func TestPreflightNeverDrops(t *testing.T) {
 			hs := configured(p)
 			c.mod(hs)
 			seq := Build(opts(p, hs, `\\files\backups`))
-			if !seq.Blocked() || seq.Next() != nil {
-				t.Fatalf("not blocked: %s", statuses(seq))
+			if !seq.Blocked() || seq.Next() != nil || seq.Synchronized {
+				t.Fatalf("not blocked: %s synchronized=%v", statuses(seq), seq.Synchronized)
 			}
 			for _, st := range seq.Steps {
 				if b := st.BlockedBy; st.Status != steps.Done && (len(b) == 0 || !strings.HasPrefix(b[0].ID, "check/")) {
