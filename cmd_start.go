@@ -190,7 +190,12 @@ func (r *starter) run(ctx context.Context) (int, startJSON) {
 			fmt.Fprintf(r.out, "  FAILED: %s\n", oneLineText(r.failure))
 			fmt.Fprintln(r.out, "\nReading every host's error log for the cause...")
 			fs := r.s.Diagnose(ctx, time.Now(), 0)
-			return 1, r.report(r.build(r.s.StartObserve(ctx, r.req(false))), fs)
+			o := r.s.StartObserve(ctx, r.req(false))
+			var se *session.SQLError
+			if errors.As(err, &se) {
+				fs = append(start.DiagnoseError(o, ref, se.Number), fs...)
+			}
+			return 1, r.report(r.build(o), fs)
 		}
 		fmt.Fprintf(r.out, "  done (%d ms)\n", res.Duration.Milliseconds())
 		r.ran[next.Ref] = true

@@ -238,3 +238,16 @@ func TestVerifyFindingsWarnButDoNotBlock(t *testing.T) {
 	}
 	t.Fatalf("the finding is not shown: %+v", seq.Preflight)
 }
+
+func TestDiagnoseLogChain(t *testing.T) {
+	p := testPlan(plan.ModeMirroring, 3)
+	fs := DiagnoseError(opts(p, configured(p), `\\files\backups`), steps.Ref{Host: "HOST_A", ID: IDPartner}, 1478)
+	if len(fs) != 1 || fs[0].Code != CodeLogChain || fs[0].Host != "HOST_B" ||
+		fs[0].Fix[0].Text != `RESTORE LOG [Sales] FROM DISK = N'\\files\backups\Sales_mirrorcert_log_more.trn' WITH NORECOVERY;` ||
+		!strings.Contains(fs[0].FixNote, `BACKUP LOG [Sales] TO DISK = N'\\files\backups\Sales_mirrorcert_log_more.trn';`) {
+		t.Fatalf("%+v", fs)
+	}
+	if DiagnoseError(opts(p, configured(p), `\\f\b`), steps.Ref{}, 1418) != nil {
+		t.Fatal("1418 is the checks' to explain")
+	}
+}
