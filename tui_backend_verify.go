@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -188,12 +189,22 @@ func (b *sessionBackend) runExtra(ctx context.Context, ref steps.Ref, confirm *s
 			b.extra.mu.Lock()
 			b.extra.ran[ref] = true
 			b.extra.mu.Unlock()
-		} else {
-			// The cause of a failed start is in some error log: show it
-			// as findings at once.
-			_ = b.Verify(ctx)
 		}
 		_ = b.PollSession(ctx)
+		if err != nil {
+			// The cause of a failed start is in some error log: show it
+			// as findings at once, with what the error number itself says.
+			_ = b.Verify(ctx)
+			var se *session.SQLError
+			if errors.As(err, &se) {
+				b.extra.mu.Lock()
+				if b.extra.req != nil {
+					o := start.Options{Plan: b.plan, Database: b.extra.req.Database, BackupDir: b.extra.req.BackupDir}
+					b.extra.findings = append(start.DiagnoseError(o, ref, se.Number), b.extra.findings...)
+				}
+				b.extra.mu.Unlock()
+			}
+		}
 		return uiResult(r), true, uiError(err)
 	}
 	return ui.Result{}, false, nil
