@@ -91,7 +91,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			}
 			out := cmd.OutOrStdout()
 			for _, in := range c.Instances() {
-				fmt.Fprintf(out, "%s %s\n", in.Name, in.Addr)
+				fmt.Fprintf(out, "%s %s address %s\n", in.Name, in.Addr, in.Address)
 			}
 			if generated {
 				// A throwaway for a simulator the user just asked for; a
