@@ -115,16 +115,17 @@ func (n *mirrorNet) reconcile(name string) {
 		return
 	}
 	port, started, ok := nd.host.MirrorListener()
+	restarts := nd.host.MirrorEndpointRestarts()
 	up := ok && started
 	want := up && !n.c.faults.Load().endpointBlocked(nd.name)
 	cur := n.eps[nd.key]
-	if cur != nil && want && cur.port == port {
+	if cur != nil && want && cur.port == port && cur.restarts == restarts {
 		return
 	}
 	if cur != nil {
 		cur.ln.Close()
 		delete(n.eps, nd.key)
-		if !up || cur.port != port {
+		if !up || cur.port != port || cur.restarts != restarts {
 			n.closeConnsLocked(nd.key)
 		}
 	}
@@ -141,7 +142,7 @@ func (n *mirrorNet) reconcile(name string) {
 		}
 		return
 	}
-	n.eps[nd.key] = &epListener{port: port, ln: ln}
+	n.eps[nd.key] = &epListener{port: port, restarts: restarts, ln: ln}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

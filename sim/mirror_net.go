@@ -42,8 +42,9 @@ type mnode struct {
 }
 
 type epListener struct {
-	port int
-	ln   net.Listener
+	port     int
+	restarts int64 // the endpoint's MirrorEndpointRestarts when it started listening
+	ln       net.Listener
 }
 
 func newMirrorNet(c *Cluster, timeout time.Duration) *mirrorNet {
