@@ -186,3 +186,79 @@ func TestSetPartnerRefusedWithoutConnect(t *testing.T) {
 		t.Errorf("HOST_A is mirrored after a failed SET PARTNER: %v", r)
 	}
 }
+
+// TestMirroringSessionOptions: SUSPEND/RESUME from the mirror, TIMEOUT's
+// floor, WITNESS OFF, and PARTNER OFF from the mirror's side.
+func TestMirroringSessionOptions(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B", "HOST_W")
+	prepareSales(t, c)
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'")
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'; ALTER DATABASE Sales SET WITNESS = 'TCP://HOST_W:7024'")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER SUSPEND")
+	for _, h := range []string{"HOST_A", "HOST_B"} {
+		if r := mirroringRow(t, c, h); r["mirroring_state_desc"] != "SUSPENDED" {
+			t.Errorf("%s after SUSPEND: %v", h, r["mirroring_state_desc"])
+		}
+	}
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER RESUME")
+	waitState(t, c, "HOST_B", "SYNCHRONIZED")
+
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER TIMEOUT 2")
+	if r := mirroringRow(t, c, "HOST_A"); r["mirroring_connection_timeout"] != int32(5) {
+		t.Errorf("TIMEOUT 2 gives %v, want 5", r["mirroring_connection_timeout"])
+	}
+	if m := sqlErr(t, c, "HOST_B", "ALTER DATABASE Sales SET WITNESS OFF"); m.Number != 1404 {
+		t.Errorf("WITNESS OFF on the mirror: %d", m.Number)
+	}
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET WITNESS OFF")
+	for _, h := range []string{"HOST_A", "HOST_B"} {
+		if r := mirroringRow(t, c, h); r["mirroring_witness_name"] != nil || r["mirroring_witness_state_desc"] != "UNKNOWN" {
+			t.Errorf("%s after WITNESS OFF: %v %v", h, r["mirroring_witness_name"], r["mirroring_witness_state_desc"])
+		}
+	}
+	if got := scalar(t, c, "HOST_W", "SELECT COUNT(*) FROM sys.database_mirroring_witnesses"); fmt.Sprint(got) != "0" {
+		t.Errorf("witness keeps %v sessions after WITNESS OFF", got)
+	}
+	// Stopping the mirror's endpoint disconnects the session.
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED")
+	waitState(t, c, "HOST_A", "DISCONNECTED")
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER OFF")
+	if r := mirroringRow(t, c, "HOST_B"); r["mirroring_guid"] != nil {
+		t.Errorf("HOST_B still mirrored after its PARTNER OFF: %v", r)
+	}
+	if got := scalar(t, c, "HOST_B", "SELECT state_desc FROM sys.databases WHERE name = 'Sales'"); got != "RESTORING" {
+		t.Errorf("the mirror's copy after PARTNER OFF: %v, want RESTORING", got)
+	}
+}
+
+// TestSetPartnerRefusedOnTheWayBack: HOST_A accepts nothing from HOST_B, so
+// the mirror's connection back fails; the principal's SET PARTNER is 1418
+// and HOST_A's own log names HOST_B_login.
+func TestSetPartnerRefusedOnTheWayBack(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B")
+	prepareSales(t, c)
+	sqlOn(t, c, "HOST_A", "REVOKE CONNECT ON ENDPOINT::Endpoint_Mirroring FROM [HOST_B_login]")
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'")
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1418 {
+		t.Fatalf("got %d %s, want 1418", m.Number, m.Text)
+	}
+	if len(logLines(c, "HOST_A", "HOST_B_login", "does not have CONNECT permission")) == 0 {
+		t.Errorf("HOST_A's log lacks the refusal of HOST_B:\n%s", strings.Join(c.Engine("HOST_A").ErrorLog(), "\n"))
+	}
+	if len(logLines(c, "HOST_B", "Database mirroring connection error", "TCP://HOST_A:7024")) == 0 {
+		t.Errorf("HOST_B's log lacks its failed connection (1474):\n%s", strings.Join(c.Engine("HOST_B").ErrorLog(), "\n"))
+	}
+	for _, h := range []string{"HOST_A", "HOST_B"} {
+		if r := mirroringRow(t, c, h); r["mirroring_guid"] != nil {
+			t.Errorf("%s mirrored after the failure: %v", h, r)
+		}
+	}
+	// Granting CONNECT again lets the same statements succeed.
+	sqlOn(t, c, "HOST_A", "GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [HOST_B_login]")
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+}

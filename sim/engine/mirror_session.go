@@ -329,9 +329,13 @@ func (in *instance) becomePrincipalLocked(d *database, m *dbMirror) {
 	in.logLocked("spid44s", fmt.Sprintf("The mirrored database \"%s\" is changing roles from \"MIRROR\" to \"PRINCIPAL\" due to Failover from partner.", d.name))
 }
 
-// endSession removes this side's session and closes its links.
+// endSession removes this side's session and closes its links; the
+// principal also tells the witness, which then lets go of the session.
 func (in *instance) endSession(d *database, m *dbMirror) {
+	var link, witnessLink MirrorLink
+	var principal bool
 	in.locked(func() {
+		link, witnessLink, principal = m.link, m.witnessLink, m.role == 1
 		if d.st().mirror == m {
 			d.st().mirror = nil
 			if m.active {
@@ -339,12 +343,13 @@ func (in *instance) endSession(d *database, m *dbMirror) {
 			}
 		}
 	})
-	for _, l := range []MirrorLink{m.link, m.witnessLink} {
-		if l != nil {
-			if m.role == 1 && l == m.witnessLink {
-				_, _ = tell(l, "PARTNER OFF", d.name, nil)
-			}
-			l.Close()
+	if witnessLink != nil {
+		if principal {
+			_, _ = tell(witnessLink, "PARTNER OFF", d.name, nil)
 		}
+		witnessLink.Close()
+	}
+	if link != nil {
+		link.Close()
 	}
 }
