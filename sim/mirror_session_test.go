@@ -138,6 +138,9 @@ WHERE m.is_accept = 1 AND m.login_state_desc = 'ONLINE' AND m.principal_name = '
 	if got := scalar(t, c, "HOST_A", "SELECT state_desc FROM sys.databases WHERE name = 'Sales'"); got != "RESTORING" {
 		t.Errorf("after failover HOST_A's Sales is %v", got)
 	}
+	if got := scalar(t, c, "HOST_W", "SELECT principal_server_name + '/' + mirror_server_name FROM sys.database_mirroring_witnesses"); got != "HOST_B/HOST_A" {
+		t.Errorf("witness after failover: %v", got)
+	}
 	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER SAFETY OFF")
 	if a := mirroringRow(t, c, "HOST_A"); a["mirroring_safety_level_desc"] != "OFF" || a["mirroring_state_desc"] != "SYNCHRONIZING" {
 		t.Errorf("after SAFETY OFF HOST_A: %v %v", a["mirroring_safety_level_desc"], a["mirroring_state_desc"])

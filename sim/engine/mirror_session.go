@@ -295,7 +295,13 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 		if reply, err := tell(m.link, "FAILOVER", d.name, nil); err != nil || reply.Error != 0 {
 			panic(mirrorErr(1422, d.name))
 		}
-		in.locked(func() { in.becomeMirrorLocked(d, m) })
+		var witnessLink MirrorLink
+		in.locked(func() {
+			in.becomeMirrorLocked(d, m)
+			witnessLink = m.witnessLink
+		})
+		// The witness follows the roles (principal_server_name swaps).
+		_, _ = tell(witnessLink, "WITNESS FAILOVER", d.name, nil)
 	case "FORCE_SERVICE_ALLOW_DATA_LOSS":
 		in.locked(func() {
 			if m.role != 2 || linkUp(m.link) {
