@@ -265,3 +265,49 @@ func TestSetPartnerRefusedOnTheWayBack(t *testing.T) {
 	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'")
 	waitState(t, c, "HOST_A", "SYNCHRONIZED")
 }
+
+// TestSetPartnerChecks: the statement-level and the mirror copy's checks.
+func TestSetPartnerChecks(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B")
+	sqlOn(t, c, "HOST_A", "CREATE DATABASE Sales; ALTER DATABASE Sales SET RECOVERY SIMPLE")
+	for _, tc := range []struct {
+		sql  string
+		want int32
+	}{
+		{"ALTER DATABASE Sales SET PARTNER = 'HOST_B:7024'", 1449},
+		{"ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'", 1452},
+		{"ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'", 1465},
+		{"ALTER DATABASE Nope SET PARTNER = 'TCP://HOST_B:7024'", 5011},
+		{"ALTER DATABASE Sales SET WITNESS = 'TCP://HOST_W:7024'", 1416},
+		{"ALTER DATABASE Sales SET PARTNER FAILOVER", 1416},
+	} {
+		if m := sqlErr(t, c, "HOST_A", tc.sql); m.Number != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.sql, m.Number, m.Text, tc.want)
+		}
+	}
+	// The mirror restored the full backup only: its log is short (1478).
+	sqlOn(t, c, "HOST_A", `ALTER DATABASE Sales SET RECOVERY FULL; BACKUP DATABASE Sales TO DISK = '\\fs\b\full.bak'`)
+	sqlOn(t, c, "HOST_B", `RESTORE DATABASE Sales FROM DISK = '\\fs\b\full.bak' WITH NORECOVERY; ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'`)
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1478 {
+		t.Errorf("no log restored on the mirror: %d, want 1478", m.Number)
+	}
+	// A log backup the mirror has not restored: still 1478.
+	sqlOn(t, c, "HOST_A", `BACKUP LOG Sales TO DISK = '\\fs\b\1.trn'; BACKUP LOG Sales TO DISK = '\\fs\b\2.trn'`)
+	if m := sqlErr(t, c, "HOST_B", `RESTORE LOG Sales FROM DISK = '\\fs\b\1.trn' WITH NORECOVERY`); m.Number != 3013 {
+		t.Errorf("RESTORE on a database set for mirroring: %d, want 3104 then 3013", m.Number)
+	}
+	sqlOn(t, c, "HOST_B", `ALTER DATABASE Sales SET PARTNER OFF; RESTORE LOG Sales FROM DISK = '\\fs\b\1.trn' WITH NORECOVERY;
+ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'`)
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1478 {
+		t.Errorf("a log backup missing on the mirror: %d, want 1478", m.Number)
+	}
+	// A mirror copy of another database of the same name: 1412.
+	sqlOn(t, c, "HOST_B", `ALTER DATABASE Sales SET PARTNER OFF; RESTORE DATABASE Sales FROM DISK = '\\fs\b\full.bak' WITH REPLACE; DROP DATABASE Sales;
+CREATE DATABASE Sales; BACKUP DATABASE Sales TO DISK = 'C:\other.bak'; BACKUP LOG Sales TO DISK = 'C:\other.trn';
+RESTORE DATABASE Sales FROM DISK = 'C:\other.bak' WITH REPLACE, NORECOVERY; RESTORE LOG Sales FROM DISK = 'C:\other.trn' WITH NORECOVERY;
+ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'`)
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1412 {
+		t.Errorf("another family on the mirror: %d, want 1412", m.Number)
+	}
+}
