@@ -311,3 +311,21 @@ ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'`)
 		t.Errorf("another family on the mirror: %d, want 1412", m.Number)
 	}
 }
+
+// TestMirroringSessionReconnects: stopping the mirror's endpoint
+// disconnects the session; starting it again brings both partners back
+// to SYNCHRONIZED without any statement.
+func TestMirroringSessionReconnects(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B")
+	prepareSales(t, c)
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'")
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED")
+	waitState(t, c, "HOST_A", "DISCONNECTED")
+	waitState(t, c, "HOST_B", "DISCONNECTED")
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring STATE = STARTED")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+	waitState(t, c, "HOST_B", "SYNCHRONIZED")
+}

@@ -171,6 +171,14 @@ func (r *runner) setPartner(d *database, url string) {
 	})
 }
 
+// partnerLink is the session's current link to the partner (it changes
+// when the session reconnects).
+func (in *instance) partnerLink(m *dbMirror) MirrorLink {
+	var l MirrorLink
+	in.locked(func() { l = m.link })
+	return l
+}
+
 // activeMirror returns the database's session or raises 1416.
 func (in *instance) activeMirror(d *database) *dbMirror {
 	var m *dbMirror
@@ -224,7 +232,7 @@ func (r *runner) setWitness(d *database, url string) {
 	}
 	// The mirror connects to the witness too; if it cannot, its witness
 	// state shows DISCONNECTED, as on SQL Server.
-	_, _ = tell(m.link, "WITNESS", d.name, map[string]string{"witness": url})
+	_, _ = tell(in.partnerLink(m), "WITNESS", d.name, map[string]string{"witness": url})
 	in.locked(func() {
 		m.witness, m.witnessLink = url, link
 		m.safetySeq++
@@ -246,7 +254,7 @@ func (r *runner) witnessOff(d *database) {
 		_, _ = tell(link, "WITNESS OFF", d.name, nil)
 		link.Close()
 	}
-	_, _ = tell(m.link, "WITNESS OFF", d.name, nil)
+	_, _ = tell(in.partnerLink(m), "WITNESS OFF", d.name, nil)
 }
 
 // partnerOption runs SET PARTNER OFF | FAILOVER | SAFETY | SUSPEND |
@@ -259,7 +267,7 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 		if m == nil {
 			panic(mirrorErr(1416, d.name))
 		}
-		_, _ = tell(m.link, "PARTNER OFF", d.name, nil)
+		_, _ = tell(in.partnerLink(m), "PARTNER OFF", d.name, nil)
 		in.endSession(d, m)
 		return
 	}
@@ -275,7 +283,7 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 	case "SAFETY":
 		principalOnly()
 		level := map[string]int{"OFF": 1, "FULL": 2}[st.Arg]
-		if _, err := tell(m.link, "SAFETY", d.name, map[string]string{"safety": strconv.Itoa(level)}); err != nil {
+		if _, err := tell(in.partnerLink(m), "SAFETY", d.name, map[string]string{"safety": strconv.Itoa(level)}); err != nil {
 			panic(mirrorErr(1404, ""))
 		}
 		in.locked(func() { m.setSafety(level) })
@@ -283,7 +291,7 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 		principalOnly()
 		in.locked(func() { m.timeout = int32(max(min(st.N, 1<<31-1), 5)) })
 	case "SUSPEND", "RESUME":
-		_, _ = tell(m.link, st.Value, d.name, nil)
+		_, _ = tell(in.partnerLink(m), st.Value, d.name, nil)
 		in.locked(func() { m.suspended = st.Value == "SUSPEND" })
 	case "FAILOVER":
 		principalOnly()
@@ -292,7 +300,7 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 		if !ready {
 			panic(mirrorErr(1422, d.name))
 		}
-		if reply, err := tell(m.link, "FAILOVER", d.name, nil); err != nil || reply.Error != 0 {
+		if reply, err := tell(in.partnerLink(m), "FAILOVER", d.name, nil); err != nil || reply.Error != 0 {
 			panic(mirrorErr(1422, d.name))
 		}
 		var witnessLink MirrorLink

@@ -76,6 +76,8 @@ func (in *instance) sessionMessage(c *MirrorConn, m MirrorMessage) MirrorMessage
 		in.locked(func() { mm.suspended = m.Kind == "SUSPEND" })
 	case "FAILOVER":
 		in.locked(func() { in.becomePrincipalLocked(d, mm) })
+	case "RECONNECT":
+		in.locked(func() { in.reconnectLocked(d, mm, true) })
 	default:
 		return refuse(1416)
 	}
