@@ -57,6 +57,12 @@ type Config struct {
 	// report (SET PARTNER's 1418); default engine.DefaultMirrorTimeout.
 	MirrorTimeout time.Duration
 
+	// CMS makes the first instance a Central Management Server on which
+	// every other instance is registered (group "Mirroring", registered by
+	// its name, server name its 127.0.0.1,PORT form), for `mirrorcert
+	// expiry --cms`.
+	CMS bool
+
 	// newEngine replaces engine.New in tests of this package.
 	newEngine func(engine.Options) (engine.Instance, error)
 }
@@ -86,6 +92,7 @@ type Cluster struct {
 	logf      func(string, ...any)
 	mnet      *mirrorNet // mirror_net.go
 	block     *addrBlock // mirror_addr.go
+	cms       atomic.Pointer[engine.CMS]
 }
 
 type instance struct {
@@ -197,14 +204,22 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			l.Close()
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
 		}
-		eng, err := newEngine(engine.Options{
+		eo := engine.Options{
 			Name:           name,
 			ProductVersion: cfg.ProductVersion,
 			FileRoot:       root,
-			SAPassword:     password,
-			Port:           port,
-			MirrorNet:      c.mnet,
-		})
+			// One share for the whole cluster: \\srv\share\x is the same file
+			// from every instance. Instance names start with a letter, so
+			// ".share" never collides with an instance's directory.
+			ShareRoot:  filepath.Join(c.dir, ".share"),
+			SAPassword: password,
+			Port:       port,
+			MirrorNet:  c.mnet,
+		}
+		if cfg.CMS && i == 0 {
+			eo.CMS = c.cms.Load
+		}
+		eng, err := newEngine(eo)
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -231,6 +246,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			inst.listeners++
 			go func() { inst.served <- inst.srv.Serve(own) }()
 		}
+	}
+	if cfg.CMS {
+		c.cms.Store(registeredServers(c.Instances()))
 	}
 	c.stopCtx = context.AfterFunc(ctx, func() { _ = c.Close() })
 	ok = true

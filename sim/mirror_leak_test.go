@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"context"
 	"os"
 	"runtime"
 	"testing"
@@ -10,103 +9,58 @@ import (
 	"github.com/mirrorcert/mirrorcert/sim/engine"
 )
 
-// openFDs counts this process's open file descriptors (-1 where /proc is
-// missing).
-func openFDs() int {
-	ents, err := os.ReadDir("/proc/self/fd")
+// openFDs counts this process's open file descriptors (sockets included).
+func openFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
-		return -1
+		t.Skipf("cannot count file descriptors: %v", err)
 	}
-	return len(ents)
+	return len(entries)
 }
 
-// settle waits (bounded) until count() drops to at most want, and returns
-// the last count.
-func settle(want int, count func() int) int {
-	deadline := time.Now().Add(5 * time.Second)
-	n := count()
-	for n > want && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-		n = count()
+// TestMirroringSessionsDoNotLeak starts and stops 100 sessions: afterwards
+// no goroutine, socket or mirroring connection of theirs is left.
+func TestMirroringSessionsDoNotLeak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100 sessions")
 	}
-	return n
-}
-
-func TestMirrorNoGoroutineOrSocketLeaks(t *testing.T) {
-	c := startMirrorCluster(t, 100*time.Millisecond)
-	configure(t, c, "HOST_A", "HOST_B", "HOST_W")
-	// Warm up once so lazily started runtime goroutines do not count.
-	l, err := connect(t, c, "HOST_A", "TCP://HOST_B:7024")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Close()
-	baseG, baseFD := settle(0, runtime.NumGoroutine), openFDs()
-
-	for i := range 100 {
-		to := []string{"TCP://HOST_B:7024", "TCP://HOST_W:7024", "TCP://HOST_A:7024"}[i%3]
-		from := []string{"HOST_A", "HOST_B", "HOST_W"}[(i+1)%3]
-		l, err := connect(t, c, from, to)
-		if err != nil {
-			t.Fatalf("connection %d %s -> %s: %v", i, from, to, err)
-		}
-		if i%2 == 0 {
-			if err := ping(t, l); err != nil {
-				t.Fatal(err)
-			}
-		}
-		l.Close()
-	}
-	// A refused handshake must not leak either.
-	sqlOn(t, c, "HOST_B", "REVOKE CONNECT ON ENDPOINT::Endpoint_Mirroring FROM [HOST_A_login]")
-	for range 3 {
-		if _, err := connect(t, c, "HOST_A", "TCP://HOST_B:7024"); err == nil {
-			t.Fatal("refused handshake succeeded")
-		}
-	}
-	if g := settle(baseG, runtime.NumGoroutine); g > baseG {
-		buf := make([]byte, 1<<20)
-		t.Errorf("goroutines: %d before, %d after 100 connections\n%s", baseG, g, buf[:runtime.Stack(buf, true)])
-	}
-	if baseFD >= 0 {
-		if fd := settle(baseFD, openFDs); fd > baseFD {
-			t.Errorf("open file descriptors: %d before, %d after", baseFD, fd)
-		}
-	}
-	for _, h := range []string{"HOST_A", "HOST_B", "HOST_W"} {
-		if n := len(c.Engine(h).(interface{ MirrorConnections() []*engine.MirrorConn }).MirrorConnections()); n != 0 {
-			t.Errorf("%s still lists %d connections", h, n)
-		}
-	}
-}
-
-func TestMirrorClusterCloseEndsEveryLink(t *testing.T) {
-	before := runtime.NumGoroutine()
-	c, err := Start(context.Background(), Config{Dir: t.TempDir(), MirrorTimeout: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := startMirrorCluster(t, 300*time.Millisecond)
 	configure(t, c, "HOST_A", "HOST_B")
-	var links []engine.MirrorLink
-	for range 5 {
-		l, err := connect(t, c, "HOST_A", "TCP://HOST_B:7024")
-		if err != nil {
-			t.Fatal(err)
+	prepareSales(t, c)
+	session := func() {
+		sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'")
+		sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'")
+		sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER OFF")
+	}
+	// settle waits for closing connections to finish, up to 2 s, and
+	// returns the counts once they are at most the limits.
+	settle := func(maxG, maxF int) (int, int) {
+		var g, f int
+		for i := 0; i < 100; i++ {
+			runtime.GC()
+			g, f = runtime.NumGoroutine(), openFDs(t)
+			if g <= maxG && f <= maxF {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		links = append(links, l)
+		return g, f
 	}
-	if err := c.Close(); err != nil {
-		t.Fatal(err)
+	session() // warm up: listeners and the first connections
+	g0, f0 := settle(0, 0)
+	for i := 0; i < 100; i++ {
+		session()
 	}
-	for _, l := range links {
-		select {
-		case <-l.Done():
-		default:
-			t.Fatal("a link is still open after Close")
+	g, f := settle(g0, f0)
+	if g > g0 || f > f0 {
+		t.Errorf("after 100 sessions: %d goroutines (was %d), %d open files (was %d)", g, g0, f, f0)
+	}
+	for _, h := range []string{"HOST_A", "HOST_B"} {
+		conns := c.Engine(h).(interface{ MirrorConnections() []*engine.MirrorConn }).MirrorConnections()
+		if len(conns) != 0 {
+			t.Errorf("%s keeps %d mirroring connections after PARTNER OFF", h, len(conns))
 		}
 	}
-	if g := settle(before, runtime.NumGoroutine); g > before {
-		buf := make([]byte, 1<<20)
-		t.Errorf("goroutines: %d before Start, %d after Close\n%s", before, g, buf[:runtime.Stack(buf, true)])
-	}
+	t.Logf("100 sessions: goroutines %d -> %d, open files %d -> %d", g0, g, f0, f)
 }
