@@ -177,10 +177,14 @@ func (in *instance) AcceptHandshake(rw io.ReadWriter, remoteIP string) (*MirrorC
 	if own != nil {
 		ownDER = own.der
 	}
+	// Listed before the peer hears it is accepted, so the peer never sees
+	// its link before this side's sys.dm_db_mirroring_connections does.
+	in.addMirrorConn(conn)
 	if err := writeFrame(rw, hsWelcome{Server: in.opts.Name, Auth: method, Algorithm: alg, Cert: ownDER}); err != nil {
+		conn.Close()
 		return nil, err
 	}
-	return in.addMirrorConn(conn), nil
+	return conn, nil
 }
 
 // checkPeerCertLocked finds the peer's certificate in master by issuer and
