@@ -43,6 +43,7 @@ type mnode struct {
 
 type epListener struct {
 	port int
+	ip   string // LISTENER_IP as configured ("" = ALL)
 	ln   net.Listener
 }
 
