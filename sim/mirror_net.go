@@ -43,6 +43,7 @@ type mnode struct {
 
 type epListener struct {
 	port int
+	ip   string // LISTENER_IP as configured ("" = ALL)
 	ln   net.Listener
 }
 
@@ -169,7 +170,9 @@ func (n *mirrorNet) connect(ctx context.Context, src *mnode, url string) (*mirro
 		if !errors.As(err, &me) {
 			return fail(engine.MirrorDropped, "%v", err)
 		}
-		if ctx.Err() != nil && me.Kind == engine.MirrorDropped {
+		// The socket's deadline is the context's: past it, the peer did
+		// not drop us, it was too slow.
+		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) && me.Kind == engine.MirrorDropped {
 			me.Kind = engine.MirrorTimedOut
 		}
 		return nil, me
