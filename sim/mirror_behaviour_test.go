@@ -215,3 +215,23 @@ func TestMirrorFaultEndpointLatency(t *testing.T) {
 		t.Error("HOST_A did not log the 10060 timeout")
 	}
 }
+
+func TestMirrorListenerIPMustBeTheInstances(t *testing.T) {
+	c := startMirrorCluster(t, 200*time.Millisecond)
+	outbound(t, c, "HOST_B", "")
+	b := c.Instances()[1].Address
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring AS TCP (LISTENER_IP = (10.20.30.40))")
+	if nc, err := net.DialTimeout("tcp", net.JoinHostPort(b, "7024"), time.Second); err == nil {
+		nc.Close()
+		t.Fatal("endpoint bound to a foreign LISTENER_IP still listens on the instance's address")
+	}
+	if len(logLines(c, "HOST_B", "Server TCP provider failed to listen on [ 10.20.30.40 <ipv4> 7024].")) != 1 {
+		t.Error("no 26023 line for the foreign LISTENER_IP")
+	}
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring AS TCP (LISTENER_IP = ("+b+"))")
+	nc, err := net.DialTimeout("tcp", net.JoinHostPort(b, "7024"), time.Second)
+	if err != nil {
+		t.Fatalf("LISTENER_IP = its own address: %v", err)
+	}
+	nc.Close()
+}

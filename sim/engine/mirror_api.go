@@ -77,6 +77,11 @@ type MirrorHost interface {
 	// MirrorListenFailed logs that the transport could not bind the port
 	// (error 9692), as SQL Server does when another process holds it.
 	MirrorListenFailed(port int)
+	// MirrorListenIP is the endpoint's LISTENER_IP ("" for ALL).
+	MirrorListenIP() string
+	// MirrorListenIPFailed logs that LISTENER_IP is not an address of this
+	// instance, so nothing listens (error 26023, as SQL Server logs it).
+	MirrorListenIPFailed(ip string, port int)
 	// AcceptHandshake runs the accepting side of the handshake on rw, which
 	// came from remoteIP. On refusal it logs 28047/28048 and returns an error:
 	// the transport then closes the connection without a word.
