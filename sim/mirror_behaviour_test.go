@@ -81,9 +81,10 @@ func TestMirrorEncryptionNegotiation(t *testing.T) {
 func TestMirrorLiveConnectionSurvivesExpiryNewOneFails(t *testing.T) {
 	c := startMirrorCluster(t, 200*time.Millisecond)
 	configure(t, c, "HOST_A", "HOST_B")
-	// HOST_A switches to a certificate that expires in two seconds, trusted
-	// by HOST_B through the same user (a user may own several).
-	expiry := time.Now().UTC().Add(2 * time.Second).Format("2006-01-02T15:04:05")
+	// HOST_A switches to a certificate that expires in a few seconds (long
+	// enough for a loaded machine to connect first), trusted by HOST_B
+	// through the same user (a user may own several).
+	expiry := time.Now().UTC().Add(5 * time.Second).Format("2006-01-02T15:04:05")
 	sqlOn(t, c, "HOST_A", fmt.Sprintf("CREATE CERTIFICATE HOST_A_short WITH SUBJECT = 'HOST_A short', START_DATE = '2020-01-01', EXPIRY_DATE = '%s'", expiry))
 	sqlOn(t, c, "HOST_B", fmt.Sprintf("CREATE CERTIFICATE HOST_A_short AUTHORIZATION HOST_A_user FROM BINARY = %s", certHex(t, c, "HOST_A", "HOST_A_short")))
 	sqlOn(t, c, "HOST_A", "ALTER ENDPOINT Endpoint_Mirroring FOR DATABASE_MIRRORING (AUTHENTICATION = CERTIFICATE HOST_A_short)")
@@ -96,7 +97,7 @@ func TestMirrorLiveConnectionSurvivesExpiryNewOneFails(t *testing.T) {
   JOIN sys.certificates cert ON cert.certificate_id = m.peer_certificate_id`); got != "HOST_A_short" {
 		t.Errorf("authenticated by %v, want HOST_A_short", got)
 	}
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(5500 * time.Millisecond)
 	if err := ping(t, l); err != nil {
 		t.Fatalf("live connection after expiry: %v", err)
 	}
