@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/mirrorcert/mirrorcert/sim/engine"
@@ -191,17 +190,15 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		if cfg.BasePort > 0 {
 			port = cfg.BasePort + i
 		}
-		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		l, own, err := c.block.listenTDS(name, port, i)
 		if err != nil {
-			if errors.Is(err, syscall.EADDRINUSE) {
-				return nil, &PortInUseError{Port: port, Name: name}
-			}
-			return nil, fmt.Errorf("%s: listen on 127.0.0.1:%d: %w", name, port, err)
+			return nil, err
 		}
 		port = l.Addr().(*net.TCPAddr).Port
 		root := filepath.Join(c.dir, name)
 		if err := os.MkdirAll(root, 0o755); err != nil {
 			l.Close()
+			closeIf(own)
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
 		}
 		eo := engine.Options{
@@ -222,16 +219,13 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		eng, err := newEngine(eo)
 		if err != nil {
 			l.Close()
+			closeIf(own)
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		inst := &instance{
 			info:   Info{Name: name, Port: port, Addr: "127.0.0.1," + strconv.Itoa(port), Address: c.block.address(i)},
 			eng:    eng,
 			served: make(chan error, 2),
-		}
-		own, err := c.listenOwnAddress(inst, l)
-		if err != nil {
-			return nil, err
 		}
 		c.mnet.register(name, inst.info.Address, port, eng)
 		inst.srv = tds.NewServer(eng, tds.Options{

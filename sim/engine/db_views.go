@@ -51,6 +51,7 @@ func (in *instance) databaseMirroringView() ([]Column, [][]any, bool) {
 			rows = append(rows, []any{int64(db.id), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})
 			continue
 		}
+		in.reconnectLocked(db, m, false) // a DBA watching a broken session sees it come back
 		state, stateDesc := m.stateNow()
 		var witness, wstate, wdesc any = nil, int64(0), "UNKNOWN"
 		if m.witness != "" {

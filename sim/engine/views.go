@@ -72,6 +72,7 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	name = strings.ToLower(name)
+	in.checkServerStateLocked(s, name)
 	cols, rows, ok := in.viewLocked(d, name)
 	if ok {
 		rows = in.visibilityLocked(s, d).filter(name, cols, rows)
