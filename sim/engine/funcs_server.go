@@ -92,7 +92,7 @@ func (in *instance) serverProperty(p string) any {
 		}
 		return int64(2)
 	case "collation":
-		return "SQL_Latin1_General_CP1_CI_AS"
+		return in.opts.Collation
 	case "isclustered", "ishadrenabled", "isintegratedsecurityonly", "issingleuser":
 		return int64(0)
 	case "processid":

@@ -18,6 +18,7 @@ type instance struct {
 	mu       sync.Mutex
 	cat      *catalog
 	nextSPID atomic.Int32
+	cs       bool // Options.Collation is case-sensitive; fixed at New
 }
 
 // New creates a simulated instance with a freshly installed master catalog:
@@ -39,6 +40,9 @@ func New(opts Options) (Instance, error) {
 	if opts.Edition == "" {
 		opts.Edition = "Developer Edition (64-bit)"
 	}
+	if opts.Collation == "" {
+		opts.Collation = DefaultCollation
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -47,7 +51,7 @@ func New(opts Options) (Instance, error) {
 			return nil, fmt.Errorf("engine: prepare file root: %w", err)
 		}
 	}
-	in := &instance{opts: opts}
+	in := &instance{opts: opts, cs: CaseSensitive(opts.Collation)}
 	in.nextSPID.Store(50)
 	in.cat = in.seed()
 	return in, nil
@@ -123,7 +127,7 @@ const defaultDataDir = "C/Program Files/Microsoft SQL Server/MSSQL16.MSSQLSERVER
 func (in *instance) seed() *catalog {
 	now := in.now()
 	installed := now.Add(-24 * time.Hour)
-	c := &catalog{nextLoginID: 259, nextEPID: 65536}
+	c := &catalog{nextLoginID: 259, nextEPID: 65536, cs: in.cs}
 
 	addLogin := func(name string, id int32, typ string, sid []byte) *login {
 		l := &login{name: name, id: id, typ: typ, sid: sid, defaultDB: "master", created: installed, modified: installed, fixedRole: typ == "R"}
@@ -152,7 +156,7 @@ func (in *instance) seed() *catalog {
 	addLogin("##MS_AgentSigningCertificate##", 258, "C", randomBytes(32))
 
 	for i, name := range []string{"master", "tempdb", "model", "msdb"} {
-		d := &database{name: name, id: int32(i + 1), created: installed, nextCertID: 256, nextUserID: 5}
+		d := &database{name: name, id: int32(i + 1), created: installed, nextCertID: 256, nextUserID: 5, cs: in.cs}
 		d.principals = []*dbPrincipal{
 			{name: "public", id: 0, typ: "R", created: installed, fixedRole: true},
 			{name: "dbo", id: 1, typ: "S", sid: []byte{0x01}, created: installed},

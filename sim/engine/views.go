@@ -152,12 +152,16 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 		}
 		var rows [][]any
 		for _, db := range c.dbs {
+			coll := db.collation
+			if coll == "" {
+				coll = in.opts.Collation
+			}
 			rec, recDesc := int64(3), "SIMPLE"
 			if db.name == "model" || db.name == "msdb" {
 				rec, recDesc = 1, "FULL"
 			}
 			rows = append(rows, []any{db.name, int64(db.id), nil, []byte{0x01}, db.created, int64(160),
-				"SQL_Latin1_General_CP1_CI_AS", int64(0), "MULTI_USER", false, int64(0), "ONLINE", rec, recDesc,
+				coll, int64(0), "MULTI_USER", false, int64(0), "ONLINE", rec, recDesc,
 				db.masterKey != nil})
 		}
 		return cols, rows, true
