@@ -31,6 +31,7 @@ func newSimCmd() *cobra.Command {
 		keyFile  string
 		verbose  bool
 		scenario string
+		fid      simFidelity
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -69,6 +70,9 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				Dir:      dir,
 				CertFile: certFile,
 				KeyFile:  keyFile,
+			}
+			if err := fid.apply(&cfg, sim.DefaultNames()); err != nil {
+				return exitCode(2, err)
 			}
 			if verbose {
 				cfg.Logf = func(format string, args ...any) {
@@ -118,5 +122,6 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
+	fid.register(cmd)
 	return cmd
 }

@@ -51,6 +51,12 @@ type Config struct {
 	CertFile, KeyFile string
 	// ProductVersion reported by every instance; default 16.0.4135.4.
 	ProductVersion string
+	// Versions overrides ProductVersion per instance (upper-case name ->
+	// ProductVersion), as ParseServerVersions returns.
+	Versions map[string]string
+	// Collations sets an instance's collation (upper-case name -> e.g.
+	// Latin1_General_100_CS_AS); default SQL_Latin1_General_CP1_CI_AS.
+	Collations map[string]string
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
 
@@ -184,9 +190,14 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			l.Close()
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
 		}
+		version := cfg.ProductVersion
+		if v := cfg.Versions[strings.ToUpper(name)]; v != "" {
+			version = v
+		}
 		eng, err := newEngine(engine.Options{
 			Name:           name,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
+			Collation:      cfg.Collations[strings.ToUpper(name)],
 			FileRoot:       root,
 			SAPassword:     password,
 			Port:           port,
@@ -202,7 +213,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		}
 		inst.srv = tds.NewServer(eng, tds.Options{
 			Certificate:    &c.cert.TLS,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
 			Hook:           c.hook(name),
 			Logf:           cfg.Logf,
 		})

@@ -40,6 +40,8 @@ func (r *runner) ddl(st stmt) {
 		r.dropUser(st)
 	case *grantStmt:
 		r.grant(st)
+	case *alterAuthStmt:
+		r.alterAuthorization(st)
 	case *alterDatabaseStmt:
 		r.alterDatabase(st)
 	default:
@@ -176,7 +178,7 @@ func (r *runner) endpoint(st *endpointStmt) {
 			panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
 		}
 		if st.Payload != "" && payloadType(st.Payload) != e.typ {
-			panic(newErr(7869, "The %s endpoint cannot be altered to a different payload type.", e.name))
+			panic(newErr(7860, "An endpoint's transport or content cannot be changed through the ALTER ENDPOINT statement. Use DROP ENDPOINT and execute the CREATE ENDPOINT statement to make these changes."))
 		}
 	} else {
 		if c.endpoint(st.Name) != nil {
@@ -306,7 +308,7 @@ func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 		panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
 	}
 	if e.builtin {
-		panic(newErr(7878, "This \"DROP ENDPOINT\" statement is not supported on the system endpoint '%s'.", e.name))
+		panic(newErr(7873, "The endpoint \"%s\" is a built-in endpoint and cannot be dropped. Use the protocol configuration utilities to ADD or DROP Transact-SQL endpoints.", e.name))
 	}
 	c.endpoints = without(c.endpoints, func(o *endpoint) bool { return o == e })
 	c.perms = without(c.perms, func(p *serverPerm) bool { return p.class == 105 && p.majorID == e.id })

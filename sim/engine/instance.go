@@ -202,9 +202,8 @@ func (in *instance) seed() *catalog {
 	}
 
 	in.cat = c
-	year := strings.SplitN(in.opts.ProductVersion, ".", 2)[0]
 	for _, line := range []string{
-		"Microsoft SQL Server " + productYear(year) + " - " + in.opts.ProductVersion + " (X64) \n\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)",
+		"Microsoft SQL Server " + productYear(in.opts.ProductVersion) + " - " + in.opts.ProductVersion + " (X64) \n\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)",
 		"UTC adjustment: 0:00",
 		"(c) Microsoft Corporation.",
 		"All rights reserved.",
@@ -227,8 +226,14 @@ func (in *instance) seed() *catalog {
 }
 
 // productYear names the release for a major version, for @@VERSION.
-func productYear(major string) string {
+func productYear(version string) string {
+	major, rest, _ := strings.Cut(version, ".")
 	switch major {
+	case "10":
+		if strings.HasPrefix(rest, "50") {
+			return "2008 R2"
+		}
+		return "2008"
 	case "11":
 		return "2012"
 	case "12":

@@ -223,6 +223,9 @@ func (p *parser) statement() stmt {
 		if p.accept("ENDPOINT") {
 			return p.endpoint(a, true)
 		}
+		if p.accept("AUTHORIZATION") {
+			return p.alterAuthorization(a)
+		}
 		if p.peek().is("MASTER") {
 			p.next()
 			p.expect("KEY")

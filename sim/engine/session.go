@@ -149,6 +149,12 @@ func (r *runner) fail(st stmt, e *sqlError) {
 		m.Line = int32(st.stmtLine())
 	}
 	r.s.lastError = m.Number
+	if !m.IsError() {
+		// Severity 10 and below is information: it ends the statement
+		// (nothing was done) but TRY does not catch it and nothing aborts.
+		r.emit(Output{Messages: []Message{m}})
+		return
+	}
 	if r.catching {
 		// In a TRY block any error (severity above 10) ends the block and
 		// is handed to CATCH instead of the client.
