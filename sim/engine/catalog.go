@@ -34,8 +34,9 @@ type database struct {
 	principals []*dbPrincipal
 	nextCertID int32
 	nextUserID int32
-	collation  string // "" is the instance's collation
-	cs         bool   // names compare case-sensitively (collation.go)
+	perms      []*dbPerm // GRANTs on the database (rights.go)
+	collation  string    // "" is the instance's collation
+	cs         bool      // names compare case-sensitively (collation.go)
 }
 
 type masterKey struct {
