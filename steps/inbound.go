@@ -19,7 +19,7 @@ func (b *builder) inbound(h plan.Host, peer string) []Item {
 	items = append(items, b.login(h, peer, s), b.user(h, peer, s), b.peerCert(h, peer, s), b.connect(h, peer, s))
 	if s == nil {
 		for i := range items {
-			unknown(&items[i])
+			b.unknown(&items[i])
 		}
 	}
 	return items
@@ -39,7 +39,7 @@ func (b *builder) login(h plan.Host, peer string, s *State) Item {
 		return it
 	}
 	for _, l := range s.Logins {
-		if l.Name == name {
+		if s.SameServerName(l.Name, name) {
 			it.Status, it.Detail = Done, "login "+name+" exists"
 			return it
 		}
@@ -64,15 +64,15 @@ func (b *builder) user(h plan.Host, peer string, s *State) Item {
 	var byName, byLogin *User
 	for i := range s.Users {
 		u := &s.Users[i]
-		if u.Name == name {
+		if s.SameMasterName(u.Name, name) {
 			byName = u
 		}
-		if u.Login == login && byLogin == nil {
+		if u.Login != "" && s.SameServerName(u.Login, login) && byLogin == nil {
 			byLogin = u
 		}
 	}
 	switch {
-	case byName != nil && byName.Login == login:
+	case byName != nil && byName.Login != "" && s.SameServerName(byName.Login, login):
 		it.Status, it.Detail = Done, "user "+name+" exists for login "+login
 		return it
 	case byName != nil:
@@ -192,7 +192,7 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 	}
 	// An owner the state query could not resolve ("") is not evidence of a
 	// wrong one.
-	if c.Owner != "" && c.Owner != owner {
+	if c.Owner != "" && !s.SameMasterName(c.Owner, owner) {
 		found = append(found, ConflictInfo{
 			What:   fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
 			Fix:    "Hand it to " + owner + ".",
@@ -238,7 +238,7 @@ func (b *builder) connect(h plan.Host, peer string, s *State) Item {
 		return it
 	}
 	for _, g := range s.ConnectGrants {
-		if g == login {
+		if s.SameServerName(g, login) {
 			it.Status, it.Detail = Done, login+" may connect to "+ep
 			return it
 		}
