@@ -15,9 +15,9 @@ type State struct {
 	MasterCollation string
 	// Rights is what the connected login may see and change; nil when not
 	// read (rights.go).
-	Rights *Rights
-	MasterKey       bool // ##MS_DatabaseMasterKey## exists in master
-	Certificates    []Certificate
+	Rights       *Rights
+	MasterKey    bool // ##MS_DatabaseMasterKey## exists in master
+	Certificates []Certificate
 	// Endpoint is the DATABASE_MIRRORING endpoint, nil when there is none.
 	Endpoint *Endpoint
 	Logins   []Login // SQL logins (sys.server_principals type 'S')
