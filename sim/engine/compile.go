@@ -106,6 +106,9 @@ func walkStmt(st stmt, fn func(expr)) {
 		fn(st.Msg)
 		fn(st.Sev)
 		fn(st.State)
+		for _, a := range st.Args {
+			fn(a)
+		}
 	}
 }
 

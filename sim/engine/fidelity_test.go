@@ -53,3 +53,17 @@ func TestAlterAuthorizationOnCertificate(t *testing.T) {
 	runErr(t, s, "ALTER AUTHORIZATION ON CERTIFICATE::HOST_B_cert TO SCHEMA OWNER", 15344)
 	runErr(t, s, "ALTER AUTHORIZATION ON CERTIFICATE HOST_B_cert TO HOST_B_user", 102)
 }
+
+// RAISERROR substitutes its arguments: the exported scripts pass every
+// message as an argument of N'%s', so a name holding % stays as it is.
+func TestRaiserrorArguments(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	m := runErr(t, s, "DECLARE @m nvarchar(100); SET @m = N'100% of [x]'; RAISERROR(N'%s', 16, 1, @m);", 50000)
+	if m.Text != "100% of [x]" {
+		t.Fatalf("text %q", m.Text)
+	}
+	m = runErr(t, s, "RAISERROR(N'Msg %d: %s %%, %s', 16, 1, 15240, N'file')", 50000)
+	if m.Text != "Msg 15240: file %, (null)" {
+		t.Fatalf("text %q", m.Text)
+	}
+}

@@ -340,7 +340,7 @@ func (p *parser) statement() stmt {
 		p.expectOp(",")
 		s.State = p.expr()
 		for p.acceptOp(",") {
-			p.expr()
+			s.Args = append(s.Args, p.expr())
 		}
 		p.expectOp(")")
 		if p.accept("WITH") {

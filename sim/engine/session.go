@@ -271,7 +271,11 @@ func (r *runner) exec(st stmt) {
 		panic(&sqlError{msg: m, abortBatch: true})
 	case *raiserrorStmt:
 		ev := &evaluator{s: s}
-		m := errf(50000, st.Line, "%s", toString(ev.eval(st.Msg)))
+		args := make([]any, len(st.Args))
+		for i, a := range st.Args {
+			args[i] = ev.eval(a)
+		}
+		m := errf(50000, st.Line, "%s", raiserrorFormat(toString(ev.eval(st.Msg)), args))
 		m.Class = uint8(toInt(ev.eval(st.Sev)))
 		m.State = uint8(toInt(ev.eval(st.State)))
 		if m.Class <= 10 {
