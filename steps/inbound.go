@@ -112,14 +112,31 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 		Needs:  []Ref{{peer, IDBackup}},
 		Manual: true,
 	}
+	share := IsShare(b.p.Certificate.FileDir)
+	if share {
+		// Every host reads the same share: the file peer writes there is
+		// the file h reads, so there is nothing to copy.
+		it.Title = peer + "'s certificate file on the share"
+		it.Changes = "Nothing: " + file + " is on a share every host reads, so " + h.Name + " reads it where " + peer + " wrote it; no copy is needed."
+		it.Manual = false
+	}
 	if s == nil {
 		return it
 	}
 	switch {
 	case s.Files[file]:
 		it.Status, it.Detail = Done, file+" is on "+h.Name
+		if share {
+			it.Detail = file + " is on the share, readable from " + h.Name + "; no copy needed"
+		}
 	case s.Cert(b.p.CertName(peer)) != nil:
 		it.Status, it.Detail = Done, b.p.CertName(peer)+" is already installed on "+h.Name
+	case share && b.state(peer) != nil && b.state(peer).Files[file]:
+		// peer sees its backup at the share path, and a share is the same
+		// folder from every host.
+		it.Status, it.Detail = Done, file+" is on the share, where "+peer+" wrote it; no copy needed"
+	case share:
+		it.Status, it.Detail = Pending, file+" appears on the share once "+peer+" has backed up its certificate; no copy needed"
 	default:
 		it.Status, it.Detail = Pending, file+" is not on "+h.Name+" yet"
 	}
