@@ -199,8 +199,12 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			ProductVersion: version,
 			Collation:      cfg.Collations[strings.ToUpper(name)],
 			FileRoot:       root,
-			SAPassword:     password,
-			Port:           port,
+			// One share for the whole cluster: \\srv\share\x is the same file
+			// from every instance. Instance names start with a letter, so
+			// ".share" never collides with an instance's directory.
+			ShareRoot:  filepath.Join(c.dir, ".share"),
+			SAPassword: password,
+			Port:       port,
 		})
 		if err != nil {
 			l.Close()

@@ -72,12 +72,16 @@ type Param struct {
 
 // Options configure an instance.
 type Options struct {
-	Name           string           // server name, e.g. HOST_A (@@SERVERNAME, SERVERPROPERTY('ServerName'))
-	ProductVersion string           // default "16.0.4135.4"
-	Edition        string           // default "Developer Edition (64-bit)"
-	FileRoot       string           // directory that sandboxes C:\... paths for BACKUP/FROM FILE
-	SAPassword     string           // password of login sa
-	Now            func() time.Time // clock; default time.Now
+	Name           string // server name, e.g. HOST_A (@@SERVERNAME, SERVERPROPERTY('ServerName'))
+	ProductVersion string // default "16.0.4135.4"
+	Edition        string // default "Developer Edition (64-bit)"
+	FileRoot       string // directory that sandboxes C:\... paths for BACKUP/FROM FILE
+	// ShareRoot stands for every \\server\share of the instance's network:
+	// instances given the same ShareRoot see the same UNC files. Empty keeps
+	// UNC paths under FileRoot/UNC, the instance's own.
+	ShareRoot  string
+	SAPassword string           // password of login sa
+	Now        func() time.Time // clock; default time.Now
 	// Collation is the server collation (SERVERPROPERTY('Collation'), and
 	// every database's); default SQL_Latin1_General_CP1_CI_AS. A _CS_ or
 	// _BIN collation makes names case-sensitive.

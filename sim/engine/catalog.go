@@ -22,7 +22,8 @@ type catalog struct {
 	nextEPID    int32
 	perms       []*serverPerm
 	errlog      []logEntry
-	cs          bool // the server collation is case-sensitive (collation.go)
+	cs          bool        // the server collation is case-sensitive (collation.go)
+	hadr        hadrCatalog // availability groups and witnessed sessions (ag_catalog.go)
 }
 
 type database struct {
@@ -37,6 +38,7 @@ type database struct {
 	perms      []*dbPerm // GRANTs on the database (rights.go)
 	collation  string    // "" is the instance's collation
 	cs         bool      // names compare case-sensitively (collation.go)
+	state      *dbState  // recovery, restore and mirroring state (db_catalog.go)
 }
 
 type masterKey struct {
