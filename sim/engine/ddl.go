@@ -382,7 +382,7 @@ func (r *runner) dropLogin(st *dropLoginStmt) {
 	}
 	for _, e := range c.endpoints {
 		if e.ownerID == l.id {
-			panic(newErr(15141, "The server principal owns one or more endpoints and cannot be dropped."))
+			panic(newErr(15141, "The server principal owns one or more endpoint(s) and cannot be dropped."))
 		}
 	}
 	c.logins = without(c.logins, func(o *login) bool { return o == l })
