@@ -78,3 +78,26 @@ func TestMissingRightsMakeAHostUnknown(t *testing.T) {
 		t.Error("a sysadmin, or rights not read, is no problem")
 	}
 }
+
+// A stale peer copy made here (with a private key, owned by dbo) is
+// dropped; its owner is not changed as well, which would fail with 15151
+// after the drop.
+func TestStaleCopyRemedyIsOnlyTheDrop(t *testing.T) {
+	p := docsPlan(plan.TransferInband)
+	states := allDoneStates(p)
+	for i, c := range states["HOST_B"].Certificates {
+		if c.Name == "HOST_A_cert" {
+			states["HOST_B"].Certificates[i].PvtKeyEncryption, states["HOST_B"].Certificates[i].Owner = "MK", "dbo"
+		}
+	}
+	it := Build(p, states, testNow).Hosts[1].Items
+	var got *Item
+	for i := range it {
+		if it[i].ID == InboundID("HOST_A", KindCertificate) {
+			got = &it[i]
+		}
+	}
+	if got == nil || got.Status != Conflict || len(got.Conflict.Remedy) != 1 || !strings.HasPrefix(got.Conflict.Remedy[0].Text, "DROP CERTIFICATE") {
+		t.Fatalf("remedy = %+v", got)
+	}
+}

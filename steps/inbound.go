@@ -210,13 +210,20 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 	// An owner the state query could not resolve ("") is not evidence of a
 	// wrong one.
 	if c.Owner != "" && !s.SameMasterName(c.Owner, owner) {
-		found = append(found, ConflictInfo{
-			What:   fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
-			Fix:    "Hand it to " + owner + ".",
-			Remedy: []tsql.Statement{tsql.AlterCertificateOwner(name, owner)}, Object: name,
+		ci := ConflictInfo{
+			What: fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
+			Fix:  "Hand it to " + owner + ".",
+		}
+		if len(found) == 0 {
+			ci.Remedy, ci.Object = []tsql.Statement{tsql.AlterCertificateOwner(name, owner)}, name
 			// The new owner is the peer's user, which must exist first.
-			RemedyNeeds: []Ref{{h.Name, InboundID(peer, KindUser)}},
-		})
+			ci.RemedyNeeds = []Ref{{h.Name, InboundID(peer, KindUser)}}
+		} else {
+			// It is dropped above; handing a dropped certificate over
+			// would fail (15151), and the new copy gets the right owner.
+			ci.Fix = "Dropping it settles this too: the new copy is created owned by " + owner + "."
+		}
+		found = append(found, ci)
 	}
 	conflict, warning := b.validity(h.Name, c)
 	if conflict != "" {
