@@ -23,8 +23,12 @@ func (f *simFidelity) register(cmd *cobra.Command) {
 		"server collation of every instance (default SQL_Latin1_General_CP1_CI_AS), or NAME=COLLATION[,NAME=COLLATION]; a _CS_ or _BIN collation makes names case-sensitive")
 }
 
-// apply fills cfg's per-instance versions and collations for instances names.
+// apply fills cfg's per-instance versions and collations for instances
+// names (cfg.Names when set, which --instances may have filled).
 func (f *simFidelity) apply(cfg *sim.Config, names []string) error {
+	if len(cfg.Names) > 0 {
+		names = cfg.Names
+	}
 	v, err := sim.ParseServerVersions(f.versions, names)
 	if err != nil {
 		return fmt.Errorf("--server-version: %w", err)

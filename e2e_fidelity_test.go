@@ -168,6 +168,10 @@ func TestStatusWithoutRightsExits2(t *testing.T) {
 	if st.code != 2 {
 		t.Fatalf("status exit %d, want 2\n%s\n%s", st.code, st.stdout, st.stderr)
 	}
+	text := runWithEnv(t, dir, []string{"SQLCMDPASSWORD=" + pw}, "status", "--plan", planPath)
+	if text.code != 2 || !strings.Contains(text.stdout, "CANNOT BE READ: ") || !strings.Contains(text.stdout, "lacks VIEW ANY DEFINITION") {
+		t.Errorf("status text: exit %d\n%s", text.code, text.stdout)
+	}
 	var doc statusJSON
 	if err := json.Unmarshal([]byte(st.stdout), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, st.stdout)
@@ -175,6 +179,9 @@ func TestStatusWithoutRightsExits2(t *testing.T) {
 	for _, h := range doc.Hosts {
 		if h.Error == nil || !strings.Contains(*h.Error, "VIEW ANY DEFINITION") || !strings.Contains(*h.Error, "GRANT CONTROL SERVER TO [ops]") {
 			t.Errorf("%s error %v does not name the missing rights and the grant", h.Name, h.Error)
+		}
+		if !h.Connected {
+			t.Errorf("%s: connected but without rights, yet reported as not connected", h.Name)
 		}
 		for _, it := range h.Items {
 			if it.Status != "unknown" {
