@@ -32,6 +32,7 @@ func newSimCmd() *cobra.Command {
 		verbose  bool
 		scenario string
 		fid      simFidelity
+		cms      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -70,6 +71,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				Dir:      dir,
 				CertFile: certFile,
 				KeyFile:  keyFile,
+				CMS:      cms,
 			}
 			if err := fid.apply(&cfg, sim.DefaultNames()); err != nil {
 				return exitCode(2, err)
@@ -93,7 +95,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			}
 			out := cmd.OutOrStdout()
 			for _, in := range c.Instances() {
-				fmt.Fprintf(out, "%s %s\n", in.Name, in.Addr)
+				fmt.Fprintf(out, "%s %s address %s\n", in.Name, in.Addr, in.Address)
 			}
 			if generated {
 				// A throwaway for a simulator the user just asked for; a
@@ -121,6 +123,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&certFile, "cert", "", "TLS certificate PEM file (with --key; default: generated self-signed)")
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
+	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
 	fid.register(cmd)
 	return cmd

@@ -129,8 +129,8 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 		if share {
 			it.Detail = file + " is on the share, readable from " + h.Name + "; no copy needed"
 		}
-	case s.Cert(b.p.CertName(peer)) != nil:
-		it.Status, it.Detail = Done, b.p.CertName(peer)+" is already installed on "+h.Name
+	case s.Cert(b.certName(peer)) != nil:
+		it.Status, it.Detail = Done, b.certName(peer)+" is already installed on "+h.Name
 	case share && b.state(peer) != nil && b.state(peer).Files[file]:
 		// peer sees its backup at the share path, and a share is the same
 		// folder from every host.
@@ -144,7 +144,7 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 }
 
 func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
-	name, owner := b.p.CertName(peer), b.p.UserName(peer)
+	name, owner := b.certName(peer), b.p.UserName(peer)
 	it := Item{
 		Ref:   Ref{h.Name, InboundID(peer, KindCertificate)},
 		Title: "Certificate " + name + " from " + peer,

@@ -38,6 +38,10 @@ type agReplica struct {
 	lastErr     int32
 	lastErrDesc string
 	lastErrAt   time.Time
+	// dbs: on the primary, the group's databases this secondary holds,
+	// with the time each is caught up (SYNCHRONIZED from then on when the
+	// replica commits synchronously).
+	dbs map[string]time.Time
 }
 
 func (c *catalog) ag(name string) *availabilityGroup {

@@ -172,6 +172,7 @@ func (r *runner) dropMasterKey() {
 
 func (r *runner) endpoint(st *endpointStmt) {
 	in := r.s.inst
+	defer in.mirrorEndpointChanged() // runs after the unlock below
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat
@@ -305,6 +306,7 @@ func payloadType(p string) int32 {
 
 func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 	in := r.s.inst
+	defer in.mirrorEndpointChanged() // runs after the unlock below
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat

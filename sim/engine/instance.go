@@ -18,7 +18,8 @@ type instance struct {
 	mu       sync.Mutex
 	cat      *catalog
 	nextSPID atomic.Int32
-	cs       bool // Options.Collation is case-sensitive; fixed at New
+	cs       bool        // Options.Collation is case-sensitive; fixed at New
+	mirror   mirrorState // live mirroring connections (mirror_conns.go)
 }
 
 // New creates a simulated instance with a freshly installed master catalog:

@@ -14,6 +14,7 @@ type dbMirror struct {
 	safetySeq       int32
 	partner         string // the partner's URL
 	partnerInstance string
+	self            string // this partner's own URL, as the other partner was given it
 	witness         string // the witness's URL, "" without one
 	timeout         int32
 	suspended       bool

@@ -49,16 +49,19 @@ type restoreStmt struct {
 	Moves [][2]string // MOVE 'logical' TO 'physical'
 }
 
-// backupOptions are the WITH options BACKUP and RESTORE accept; those
-// marked true take a value (= 'x' or = n).
-var backupOptions = map[string]bool{
-	"FORMAT": false, "NOFORMAT": false, "INIT": false, "NOINIT": false, "SKIP": false, "NOSKIP": false,
-	"COMPRESSION": false, "NO_COMPRESSION": false, "COPY_ONLY": false, "CHECKSUM": false, "NO_CHECKSUM": false,
-	"CONTINUE_AFTER_ERROR": false, "STOP_ON_ERROR": false, "STATS": true, "NAME": true, "DESCRIPTION": true,
-	"MEDIANAME": true, "MEDIADESCRIPTION": true, "REWIND": false, "NOREWIND": false, "UNLOAD": false,
-	"NOUNLOAD": false, "NORECOVERY": false, "RECOVERY": false, "REPLACE": false, "FILE": true, "STANDBY": true,
-	"RESTRICTED_USER": false, "KEEP_REPLICATION": false, "BUFFERCOUNT": true, "MAXTRANSFERSIZE": true,
-	"BLOCKSIZE": true, "NO_TRUNCATE": false, "RETAINDAYS": true, "EXPIREDATE": true,
+// backupOption reports whether BACKUP or RESTORE accepts a WITH option
+// and whether it takes a value (= 'x' or = n).
+func backupOption(name string) (takesValue, ok bool) {
+	switch name {
+	case "FORMAT", "NOFORMAT", "INIT", "NOINIT", "SKIP", "NOSKIP", "COMPRESSION", "NO_COMPRESSION", "COPY_ONLY",
+		"CHECKSUM", "NO_CHECKSUM", "CONTINUE_AFTER_ERROR", "STOP_ON_ERROR", "REWIND", "NOREWIND", "UNLOAD",
+		"NOUNLOAD", "NORECOVERY", "RECOVERY", "REPLACE", "RESTRICTED_USER", "KEEP_REPLICATION", "NO_TRUNCATE":
+		return false, true
+	case "STATS", "NAME", "DESCRIPTION", "MEDIANAME", "MEDIADESCRIPTION", "FILE", "STANDBY", "BUFFERCOUNT",
+		"MAXTRANSFERSIZE", "BLOCKSIZE", "RETAINDAYS", "EXPIREDATE":
+		return true, true
+	}
+	return false, false
 }
 
 func (p *parser) createDatabase(a at) stmt {
@@ -204,7 +207,7 @@ func (p *parser) backupWith(restore bool) (map[string]string, [][2]string) {
 			p.expect("TO")
 			moves = append(moves, [2]string{from, p.stringLit()})
 		} else {
-			takesValue, ok := backupOptions[name]
+			takesValue, ok := backupOption(name)
 			if !ok {
 				p.failAt(o)
 			}

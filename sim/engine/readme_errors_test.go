@@ -31,7 +31,7 @@ func TestREADMEListsEveryErrorNumber(t *testing.T) {
 			listed[n] = true
 		}
 	}
-	raise := regexp.MustCompile(`(?:newErr|errf)\((\d+)|Number:\s*(\d+)`)
+	raise := regexp.MustCompile(`(?:newErr|errf|mirrorErr)\((\d+)|Number:\s*(\d+)|return (\d{4,5}), `)
 	files, _ := filepath.Glob("*.go")
 	tds, _ := filepath.Glob(filepath.Join("..", "tds", "*.go"))
 	for _, f := range append(files, tds...) {
@@ -43,7 +43,7 @@ func TestREADMEListsEveryErrorNumber(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range raise.FindAllStringSubmatch(string(src), -1) {
-			n := m[1] + m[2]
+			n := m[1] + m[2] + m[3]
 			if n != "0" && !listed[n] {
 				t.Errorf("%s raises %s, which README.md's error table does not list", f, n)
 			}

@@ -57,7 +57,10 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	if !strings.EqualFold(schema, "sys") {
-		return nil, nil, false
+		if dbName == "" {
+			dbName = s.Database()
+		}
+		return in.cmsView(dbName, schema, name)
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -103,6 +106,8 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 		return cols, rows, true
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
 		return in.endpointsView(name)
+	case "dm_db_mirroring_connections":
+		return in.mirroringConnectionsView()
 	case "server_principals", "sql_logins":
 		cols := serverPrincipalCols()
 		sqlLogins := name == "sql_logins"
@@ -151,7 +156,7 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 	case "database_mirroring_witnesses":
 		return in.databaseMirroringWitnessesView()
 	}
-	return nil, nil, false
+	return in.hadrViewLocked(name)
 }
 
 func loginTypeDesc(t string) string {
