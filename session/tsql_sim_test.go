@@ -15,6 +15,7 @@ import (
 	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/microsoft/go-mssqldb/msdsn"
 
+	"github.com/mirrorcert/mirrorcert/sim"
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
 )
 
@@ -75,7 +76,9 @@ func truthy(t *testing.T, db *sql.DB, cond string) bool {
 }
 
 func TestEveryBuilderRunsOnTheSimulator(t *testing.T) {
-	cl := startSim(t, []string{"HOST_A", "HOST_B"}, 0)
+	// HOST_A is a Central Management Server, so RegisteredServersQuery has
+	// msdb's registered-server tables to read.
+	cl := startSimWith(t, sim.Config{Names: []string{"HOST_A", "HOST_B"}, CMS: true})
 	a, b := saDB(t, cl.Instances()[0].Addr), saDB(t, cl.Instances()[1].Addr)
 	secrets := map[string]string{}
 	for _, h := range []string{"HOST_A", "HOST_B"} {
@@ -149,6 +152,10 @@ func TestEveryBuilderRunsOnTheSimulator(t *testing.T) {
 		tsql.SelectConnectGrants(), tsql.SelectMirroringSessions()} {
 		must(t, a, st.Text)
 	}
+	// The read-only batches of expiry and rotate.
+	must(t, a, tsql.ExpiryQuery())
+	must(t, a, tsql.LiveQuery())
+	must(t, a, tsql.RegisteredServersQuery())
 	for _, r := range tsql.RightsChecked() {
 		if !truthy(t, a, r.Expr()+" = 1") {
 			t.Errorf("sa lacks %s?", r.Name)
