@@ -135,7 +135,7 @@ func (b *builder) unknown(it *Item) {
 	it.Status = Unknown
 	it.Detail = it.Host + " is not connected, so its state is unknown"
 	if why := b.denied[it.Host]; why != "" {
-		it.Detail = "unknown: " + why
+		it.Detail = why
 	}
 	it.Statements = nil
 }

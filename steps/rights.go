@@ -71,13 +71,30 @@ func RightsProblem(s *State) string {
 		" (or make it a sysadmin), which covers all of them."
 }
 
+// RightsSummary is RightsProblem in one short line for each item of the
+// host: what is missing, without the grants (the host's error has them).
+func RightsSummary(s *State) string {
+	if RightsProblem(s) == "" {
+		return ""
+	}
+	names := []string{}
+	for _, m := range s.Rights.Missing() {
+		names = append(names, RightKey(m))
+	}
+	login := s.Rights.Login
+	if login == "" {
+		login = "the connected login"
+	}
+	return "not read: login " + login + " lacks " + strings.Join(names, ", ") + " (the host's error says which grants fix it)"
+}
+
 // setAsideDenied returns states without the hosts whose login lacks
 // rights, and why for each of those.
 func setAsideDenied(states map[string]*State) (map[string]*State, map[string]string) {
 	var denied map[string]string
 	out := states
 	for h, s := range states {
-		if why := RightsProblem(s); why != "" {
+		if why := RightsSummary(s); why != "" {
 			if denied == nil {
 				denied = map[string]string{}
 				out = make(map[string]*State, len(states))
