@@ -186,3 +186,11 @@ func (s *session) hasPermsByName(a []any) any {
 	}
 	return int64(0)
 }
+
+// hasControlServer reports whether the session's login is sysadmin or holds
+// CONTROL SERVER.
+func (s *session) hasControlServer() bool {
+	s.inst.mu.Lock()
+	defer s.inst.mu.Unlock()
+	return s.inst.hasServerPermLocked(s.inst.cat.login(s.login), "CONTROL SERVER")
+}

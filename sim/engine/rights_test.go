@@ -51,6 +51,8 @@ func TestRightsFollowTheDocumentedPermissions(t *testing.T) {
 	run(t, sa, "CREATE LOGIN boss WITH PASSWORD = N'Qz-Passw0rd!x3'; GRANT CONTROL SERVER TO boss")
 	b := in.NewSession("boss")
 	run(t, b, "DROP CERTIFICATE c2; CREATE LOGIN y WITH PASSWORD = N'Qz-Passw0rd!x5'; ALTER ENDPOINT Endpoint_Mirroring STATE = STARTED")
+	run(t, b, "EXEC xp_readerrorlog 0, 1")
+	runErr(t, s, "EXEC xp_readerrorlog 0, 1", 229)
 	if got := scalar(t, b, "SELECT COUNT(*) FROM sys.server_principals WHERE name IN ('victim', 'dba')"); got != int32(2) {
 		t.Fatalf("CONTROL SERVER sees %v of 2 logins", got)
 	}
