@@ -155,3 +155,30 @@ func TestLoginWithoutRightsIsReportedNotMisread(t *testing.T) {
 		t.Fatalf("with CONTROL SERVER: %v", notDone(c))
 	}
 }
+
+// The grants the rights error proposes are enough: a login holding exactly
+// them (no sysadmin, no CONTROL SERVER) sets HOST_A up completely.
+func TestTheProposedGrantsAreEnough(t *testing.T) {
+	cl := startSim(t, nil, 0)
+	p := simPlan(t, cl, plan.ModeMirroring)
+	a := cl.Instances()[0].Addr
+	execDirect(t, a, "CREATE LOGIN ops WITH PASSWORD = N'"+simPassword+"'; GRANT VIEW ANY DEFINITION TO [ops]; GRANT ALTER ANY LOGIN TO [ops]; GRANT ALTER ANY ENDPOINT TO [ops];"+
+		" USE [master]; CREATE USER [ops] FOR LOGIN [ops]; GRANT CONTROL ON DATABASE::[master] TO [ops];")
+	for i := range p.Hosts {
+		if p.Hosts[i].Name == "HOST_A" {
+			p.Hosts[i].Auth.User = "ops"
+		}
+	}
+	ctx := context.Background()
+	s := session.Open(ctx, simOptions(t, p, t.TempDir()))
+	defer s.Close()
+	if err := s.Hosts()[0].Err; err != nil {
+		t.Fatalf("HOST_A as ops: %v", err)
+	}
+	if err := s.Apply(ctx, nil); err != nil {
+		t.Fatalf("apply as ops: %v\n%v", err, notDone(s.Checklist()))
+	}
+	if c := s.Checklist(); !c.Complete() {
+		t.Fatalf("not complete: %v", notDone(c))
+	}
+}
