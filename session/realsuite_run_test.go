@@ -87,6 +87,25 @@ func runRealSuite(t *testing.T, targets []realTarget, fileDir string, scripts bo
 		}
 	})
 
+	t.Run("login with just the proposed grants", func(t *testing.T) {
+		const minPw = "Min-Suite-Pa55!x9"
+		cleanAll()
+		a.must(t, "CREATE LOGIN [mct_ops] WITH PASSWORD = N'"+minPw+"'; GRANT VIEW ANY DEFINITION TO [mct_ops]; GRANT ALTER ANY LOGIN TO [mct_ops];"+
+			" GRANT ALTER ANY ENDPOINT TO [mct_ops]; USE [master]; CREATE USER [mct_ops] FOR LOGIN [mct_ops]; GRANT CONTROL ON DATABASE::[master] TO [mct_ops];")
+		p := suitePlan(targets, "", plan.TransferInband, "")
+		p.Hosts[0].Auth.User = "mct_ops"
+		s := suiteSession(t, p, targets, map[string]string{"MCT_A": minPw})
+		if err := s.Hosts()[0].Err; err != nil {
+			t.Fatalf("MCT_A as mct_ops with the proposed grants: %v", err)
+		}
+		if err := s.Apply(ctx, nil); err != nil {
+			t.Fatalf("apply as mct_ops: %v\n%v", err, notDone(s.Checklist()))
+		}
+		if cl := s.Checklist(); !cl.Complete() {
+			t.Fatalf("as mct_ops: %v", notDone(cl))
+		}
+	})
+
 	t.Run("remedies", func(t *testing.T) {
 		s := suiteSession(t, suitePlan(targets, "", plan.TransferInband, ""), targets, nil)
 		ep := steps.Ref{Host: "MCT_B", ID: steps.IDEndpoint}
