@@ -48,7 +48,8 @@ func (in *instance) hasServerPermLocked(l *login, perm string) bool {
 	perm = strings.ToUpper(perm)
 	want := append([]string{perm, "CONTROL SERVER"}, serverImplied(perm)...)
 	for _, p := range in.cat.perms {
-		if p.class != 100 || p.grantee != l.id || p.state == "D" {
+		// A grant to public (principal 2) is every login's.
+		if p.class != 100 || (p.grantee != l.id && p.grantee != 2) || p.state == "D" {
 			continue
 		}
 		for _, w := range want {
@@ -148,10 +149,10 @@ func (r *runner) grantDatabase(st *grantStmt) {
 	}
 }
 
-// hasPermsByName answers HAS_PERMS_BY_NAME(securable, class, permission)
+// permsByName answers HAS_PERMS_BY_NAME(securable, class, permission)
 // for the server and database classes; other classes answer as the
 // server-wide CONTROL SERVER would.
-func (s *session) hasPermsByName(a []any) any {
+func (s *session) permsByName(a []any) any {
 	if len(a) < 3 || a[2] == nil {
 		return nil
 	}

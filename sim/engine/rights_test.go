@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // A login without sysadmin is refused each statement (15247) until it
 // holds the permission the documentation names for it, and sees the
@@ -22,6 +25,11 @@ func TestRightsFollowTheDocumentedPermissions(t *testing.T) {
 	}
 	runErr(t, s, "CREATE LOGIN x WITH PASSWORD = N'Qz-Passw0rd!x4'", 15247)
 	runErr(t, s, "DROP ENDPOINT Endpoint_Mirroring", 15247)
+	// A grant to public is every login's.
+	run(t, sa, "GRANT VIEW SERVER STATE TO public")
+	if got := scalar(t, s, "SELECT HAS_PERMS_BY_NAME(NULL, N'SERVER', N'VIEW SERVER STATE')"); fmt.Sprint(got) != "1" {
+		t.Fatalf("VIEW SERVER STATE granted to public: %v", got)
+	}
 
 	run(t, sa, "GRANT VIEW ANY DEFINITION TO dba")
 	if n := scalar(t, s, "SELECT COUNT(*) FROM sys.certificates WHERE name = 'HOST_A_cert'"); n != int32(1) {
