@@ -98,17 +98,9 @@ host unreachable).`,
 				}
 				fmt.Fprintln(out, line)
 				if e.Result != nil && e.Result.GeneratedMasterKeyPassword != "" {
-					pw := e.Result.GeneratedMasterKeyPassword
-					if mkw != nil {
-						if err := mkw.write(e.Host, pw, false); err != nil {
-							mkErr = errors.Join(mkErr, err)
-							fmt.Fprintf(stderr, "mirrorcert: %s: could not write the generated master key password to %s: %v\n", e.Host, mkFile, err)
-						} else {
-							fmt.Fprintf(stderr, "%s: the master key password was generated and written to %s; move it to your password vault\n", e.Host, mkFile)
-						}
-						return
+					if err := handOverPassword(stderr, mkw, e.Host, e.Result.GeneratedMasterKeyPassword, e.Result.MasterKeyPasswordUncertain); err != nil {
+						mkErr = errors.Join(mkErr, err)
 					}
-					fmt.Fprintf(stderr, "\n%s: the master key was created with this generated password. Store it in your password vault NOW; mirrorcert keeps no copy and will not show it again:\n    %s\n\n", e.Host, pw)
 				}
 			})
 			doc := buildStatus(s)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -93,4 +94,30 @@ func (m *mkWriter) abandon() {
 	m.f.Close()
 	m.f = nil
 	os.Remove(m.path)
+}
+
+// handOverPassword shows a generated master key password once on w, or
+// writes it to mkw when a password file was given. uncertain labels a
+// password whose statement may have run although the step failed.
+func handOverPassword(w io.Writer, mkw *mkWriter, host, pw string, uncertain bool) error {
+	if mkw != nil {
+		if err := mkw.write(host, pw, uncertain); err != nil {
+			// The file was writable at the start; show the password
+			// rather than lose it.
+			fmt.Fprintf(w, "mirrorcert: %s: could not write the master key password to %s (%v); here it is instead, store it NOW:\n    %s\n", host, mkw.path, err, pw)
+			return fmt.Errorf("%s: write %s: %w", host, mkw.path, err)
+		}
+		if uncertain {
+			fmt.Fprintf(w, "%s: the connection was lost after CREATE MASTER KEY was sent; its password (may have been created: check) was written to %s\n", host, mkw.path)
+		} else {
+			fmt.Fprintf(w, "%s: the master key password was generated and written to %s; move it to your password vault\n", host, mkw.path)
+		}
+		return nil
+	}
+	if uncertain {
+		fmt.Fprintf(w, "\n%s: the connection was lost after CREATE MASTER KEY was sent; the master key %s with this generated password. Store it in your password vault NOW; mirrorcert keeps no copy:\n    %s\n\n", host, uncertainLabel, pw)
+		return nil
+	}
+	fmt.Fprintf(w, "\n%s: the master key was created with this generated password. Store it in your password vault NOW; mirrorcert keeps no copy and will not show it again:\n    %s\n\n", host, pw)
+	return nil
 }

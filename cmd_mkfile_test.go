@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +109,51 @@ func TestPasswordFileRemovedWhenUnused(t *testing.T) {
 	w.close()
 	if _, err := os.Stat(path); err == nil {
 		t.Error("an unused password file was left behind")
+	}
+}
+
+// A connection lost right after CREATE MASTER KEY was sent (the simulator
+// drops HOST_A's second batch on every connection): apply shows the
+// password all the same, labelled, and writes it labelled to the file.
+func TestApplyLostConnectionShowsPasswordAnyway(t *testing.T) {
+	for _, toFile := range []bool{false, true} {
+		name := "stderr"
+		if toFile {
+			name = "file"
+		}
+		t.Run(name, func(t *testing.T) {
+			cl := startTestSim(t)
+			dir := t.TempDir()
+			planPath := writeSimPlanFile(t, cl, dir)
+			if err := cl.SetFaults("HOST_A:drop-after=1"); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"apply", "--plan", planPath, "--yes"}
+			mk := filepath.Join(dir, "mk.txt")
+			if toFile {
+				args = append(args, "--master-key-password-file", mk)
+			}
+			r := runWithEnv(t, dir, []string{"SQLCMDPASSWORD=" + e2eSimPassword, "XDG_STATE_HOME=" + dir}, args...)
+			assertClean(t, r)
+			if r.code == 0 {
+				t.Fatalf("apply succeeded although HOST_A kept dropping:\n%s%s", r.stdout, r.stderr)
+			}
+			if !toFile {
+				if !regexp.MustCompile(`HOST_A: the connection was lost after CREATE MASTER KEY was sent; the master key may have been created: check .*\n\s+\S{20,}\n`).MatchString(r.stderr) {
+					t.Fatalf("the uncertain password was not shown, labelled:\n%s", r.stderr)
+				}
+				return
+			}
+			data, err := os.ReadFile(mk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !regexp.MustCompile(`(?m)^HOST_A\t\S{20,}\t# may have been created: check$`).Match(data) {
+				t.Fatalf("the uncertain password is not in the file, labelled:\n%s\nstderr:\n%s", data, r.stderr)
+			}
+			if !strings.Contains(r.stderr, "may have been created: check") {
+				t.Errorf("stderr does not say which password is uncertain:\n%s", r.stderr)
+			}
+		})
 	}
 }

@@ -257,3 +257,22 @@ func (s *secretStore) forget(host string) {
 	defer s.mu.Unlock()
 	delete(s.mk, host)
 }
+
+// handOverMasterKey decides what a step's result says about the generated
+// master key password genMK (empty when none was generated): the password
+// when the step is done, and also when the connection was lost after it was
+// sent without the state showing it done; then uncertain is true, because
+// the statement may have run (even a re-read that shows no key can race a
+// server still finishing the lost batch). A password lost here would be lost
+// for good: the key would exist and nobody would know its password.
+func handOverMasterKey(o outcome, genMK string) (pw string, uncertain bool) {
+	switch {
+	case genMK == "":
+		return "", false
+	case o.err == nil:
+		return genMK, false
+	case o.lost:
+		return genMK, true
+	}
+	return "", false
+}

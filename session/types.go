@@ -54,6 +54,12 @@ type RunResult struct {
 	// GeneratedMasterKeyPassword is set once, on the run that created a master
 	// key with a generated password. The caller shows or stores it once.
 	GeneratedMasterKeyPassword string
+	// MasterKeyPasswordUncertain is set with GeneratedMasterKeyPassword when
+	// the step failed because the connection was lost after the statement
+	// was sent and the state could not show it done: the key may exist with
+	// this password. Show or store it all the same, labelled "may have been
+	// created: check".
+	MasterKeyPasswordUncertain bool
 }
 
 // Event reports Apply's progress for one item.
@@ -62,7 +68,8 @@ type Event struct {
 	Phase    string // start | done | failed | skipped
 	Err      error
 	Duration time.Duration
-	// Result is set for done events.
+	// Result is set for done events, and for a failed master-key step
+	// whose password may be in use (RunResult.MasterKeyPasswordUncertain).
 	Result *RunResult
 }
 
