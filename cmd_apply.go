@@ -77,6 +77,9 @@ host unreachable).`,
 					fmt.Fprintf(stderr, "mirrorcert: %s\n", s.Redactor().Redact(h.Err.Error()))
 				}
 			}
+			if err := refuseCleartext(s, &cf); err != nil {
+				return err
+			}
 			width := 0
 			for _, h := range p.Hosts {
 				width = max(width, len(h.Name))

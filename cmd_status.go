@@ -126,8 +126,10 @@ func writeJSON(w io.Writer, v any) error {
 // writeStatusText prints a readable checklist per host.
 func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 	versions := map[string]string{}
+	encrypted := map[string]bool{}
 	for _, h := range s.Hosts() {
 		versions[h.Name] = h.Version
+		encrypted[h.Name] = h.Encrypted
 	}
 	var b strings.Builder
 	for i, h := range doc.Hosts {
@@ -137,6 +139,9 @@ func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 		conn := "connected"
 		if v := versions[h.Name]; v != "" {
 			conn += ", SQL Server " + v
+		}
+		if !encrypted[h.Name] && h.Error == nil && h.Connected {
+			conn += ", NOT ENCRYPTED"
 		}
 		if h.Error != nil {
 			conn = "NOT CONNECTED: " + printable(*h.Error)

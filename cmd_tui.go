@@ -83,6 +83,8 @@ func setupTUI(root *cobra.Command) {
 				MasterKeyPassword: mk,
 				TranscriptDir:     cf.transcriptDir,
 				Logger:            log,
+
+				AllowCleartextSecrets: cf.allowCleartext,
 			})
 		})
 		defer be.Close()

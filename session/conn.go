@@ -184,9 +184,11 @@ func explainConnectError(h plan.Host, err error) error {
 // connection that dies before the first reply packet, so runBatch watches
 // this channel to stop waiting.
 type watchDialer struct {
-	d    net.Dialer
-	mu   sync.Mutex
-	dead chan struct{}
+	d     net.Dialer
+	sniff bool // read the server's PRELOGIN encryption answer
+	mu    sync.Mutex
+	dead  chan struct{}
+	pre   *preloginSniff
 }
 
 // DialContext implements mssql.Dialer.
@@ -196,10 +198,24 @@ func (w *watchDialer) DialContext(ctx context.Context, network, addr string) (ne
 		return c, err
 	}
 	ch := make(chan struct{})
+	var pre *preloginSniff
+	if w.sniff {
+		pre = newPreloginSniff()
+	}
 	w.mu.Lock()
-	w.dead = ch
+	w.dead, w.pre = ch, pre
 	w.mu.Unlock()
-	return &watchConn{Conn: c, dead: ch}, nil
+	return &watchConn{Conn: c, dead: ch, pre: pre}, nil
+}
+
+// serverEncryption is the latest connection's PRELOGIN encryption answer.
+func (w *watchDialer) serverEncryption() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.pre == nil {
+		return preUnknown
+	}
+	return int(w.pre.result.Load())
 }
 
 // deadCh is the current connection's channel (nil before the first dial).
@@ -213,10 +229,12 @@ type watchConn struct {
 	net.Conn
 	once sync.Once
 	dead chan struct{}
+	pre  *preloginSniff
 }
 
 func (c *watchConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
+	c.pre.feed(b[:n])
 	if err != nil {
 		var ne net.Error
 		if !(errors.As(err, &ne) && ne.Timeout()) {

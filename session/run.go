@@ -158,6 +158,12 @@ func (s *Session) prepare(it steps.Item, remedy bool) prepared {
 			p.err = fmt.Errorf("%s: a destructive statement is only run as a confirmed remedy", it.Ref)
 			return p
 		}
+		if len(st.Secrets) > 0 {
+			if err := s.secretAllowed(it.Ref); err != nil {
+				p.err = err
+				return p
+			}
+		}
 		vals := map[string]string{}
 		for _, sec := range st.Secrets {
 			switch sec.Kind {

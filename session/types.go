@@ -31,6 +31,10 @@ type Options struct {
 	Now func() time.Time
 	// Rand is the randomness for generated passwords; nil means crypto/rand.
 	Rand io.Reader
+	// AllowCleartextSecrets lets a step that carries a secret (a master key
+	// or login password) run on a connection that is not encrypted. Off by
+	// default: such steps are refused before anything is sent.
+	AllowCleartextSecrets bool
 }
 
 // HostStatus is one host's connection status.
@@ -41,6 +45,10 @@ type HostStatus struct {
 	Connected bool
 	Err       error  // last connection or read error; nil when fine
 	Version   string // ProductVersion once read
+	// Encrypted is true when everything after the login travels encrypted
+	// (not so for encrypt=optional against a server that does not require
+	// it, where only the login packet is).
+	Encrypted bool
 }
 
 // RunResult is what running one item produced.
