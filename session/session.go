@@ -190,7 +190,7 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 	conn, err := db.Conn(cctx)
 	if err != nil {
 		db.Close()
-		err = s.red.RedactError(explainConnectError(h, err))
+		err = s.red.RedactError(explainConnectError(h, s.red.RedactServerError(err)))
 		s.log.Warn("connect failed", "host", h.Name, "err", err.Error())
 		return err
 	}
@@ -444,6 +444,7 @@ func (s *Session) send(ctx context.Context, hc *hostConn, text string) *batchRes
 	hc.trips++
 	s.mu.Unlock()
 	res := runBatch(ctx, hc.conn, text, hc.dead)
+	s.red.scrubBatch(res) // a server may echo part of a secret
 	if res.Transport != nil {
 		hc.closeLocked()
 		s.mu.Lock()
