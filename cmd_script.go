@@ -49,7 +49,7 @@ alone unless --force is given.`,
 			if outDir == "" {
 				all, err := steps.ExportAll(p, meta)
 				if err != nil {
-					return exitCode(1, fmt.Errorf("script: %w", err))
+					return exitCode(2, fmt.Errorf("script: %w", err))
 				}
 				_, err = io.WriteString(cmd.OutOrStdout(), all)
 				return err
@@ -76,18 +76,18 @@ func writeScripts(out io.Writer, p *plan.Plan, meta steps.ExportMeta, dir string
 		}
 		text, err := steps.ExportHost(p, h.Name, meta)
 		if err != nil {
-			return exitCode(1, fmt.Errorf("script: %s: %w", h.Name, err))
+			return exitCode(2, fmt.Errorf("script: %s: %w", h.Name, err))
 		}
 		files = append(files, file{h.Name + ".sql", text})
 	}
 	all, err := steps.ExportAll(p, meta)
 	if err != nil {
-		return exitCode(1, fmt.Errorf("script: %w", err))
+		return exitCode(2, fmt.Errorf("script: %w", err))
 	}
 	files = append(files, file{"all.sql", all})
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return exitCode(1, fmt.Errorf("script: create %s: %w", dir, err))
+		return exitCode(2, fmt.Errorf("script: -o %s: cannot create the folder: %w", dir, err))
 	}
 	if !force {
 		var exist []string
@@ -95,18 +95,18 @@ func writeScripts(out io.Writer, p *plan.Plan, meta steps.ExportMeta, dir string
 			if _, err := os.Lstat(filepath.Join(dir, f.name)); err == nil {
 				exist = append(exist, f.name)
 			} else if !errors.Is(err, fs.ErrNotExist) {
-				return exitCode(1, fmt.Errorf("script: %w", err))
+				return exitCode(2, fmt.Errorf("script: %w", err))
 			}
 		}
 		if len(exist) > 0 {
-			return exitCode(1, fmt.Errorf("script: %s already has %s; choose another -o directory, or add --force to replace them",
+			return exitCode(2, fmt.Errorf("script: %s already has %s; choose another -o directory, or add --force to replace them",
 				dir, strings.Join(exist, ", ")))
 		}
 	}
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
 		if err := writeAtomic(path, []byte(f.text)); err != nil {
-			return exitCode(1, fmt.Errorf("script: %w", err))
+			return exitCode(2, fmt.Errorf("script: %w", err))
 		}
 		fmt.Fprintln(out, "wrote", path)
 	}
