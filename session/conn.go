@@ -103,7 +103,7 @@ func buildConfig(h plan.Host, password string) (msdsn.Config, error) {
 		cfg.TrustServerCertificate = true
 	}
 	if a.CACertificate != "" {
-		pemBytes, err := os.ReadFile(a.CACertificate)
+		pemBytes, err := plan.ReadRegularFile(a.CACertificate, plan.MaxCABytes)
 		if err != nil {
 			return msdsn.Config{}, fmt.Errorf("%s: auth.ca_certificate: %w", h.Name, err)
 		}
