@@ -72,10 +72,17 @@ host unreachable).`,
 			if asJSON {
 				out = stderr // stdout carries only the JSON document
 			}
+			unreachable := map[string]bool{}
 			for _, h := range s.Hosts() {
-				if h.Err != nil {
-					fmt.Fprintf(stderr, "mirrorcert: %s\n", s.Redactor().Redact(h.Err.Error()))
+				if h.Err != nil || !h.Connected {
+					unreachable[h.Name] = true
 				}
+				if h.Err != nil {
+					fmt.Fprintf(stderr, "mirrorcert: %s\n", oneLineText(s.Redactor().Redact(h.Err.Error())))
+				}
+			}
+			if len(unreachable) == len(p.Hosts) {
+				return exitCode(2, errors.New("apply: no host could be reached (reasons above); nothing was done"))
 			}
 			if err := refuseCleartext(s, &cf); err != nil {
 				return err
@@ -87,7 +94,9 @@ host unreachable).`,
 			var outMu sync.Mutex
 			var mkErr error
 			applyErr := s.Apply(ctx, func(e session.Event) {
-				if e.Phase == session.PhaseStart {
+				if e.Phase == session.PhaseStart || (e.Phase == session.PhaseSkipped && unreachable[e.Host]) {
+					// An unreachable host was named once above; its
+					// items are all unknown.
 					return
 				}
 				outMu.Lock()

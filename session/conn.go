@@ -176,7 +176,7 @@ func explainConnectError(h plan.Host, err error) error {
 	if errors.As(err, &oe) || errors.As(err, &ne) || strings.Contains(err.Error(), "unable to open tcp connection") {
 		return fmt.Errorf("%s (%s): cannot reach the server: %w (check the name and port, the firewall, and that SQL Server accepts TCP connections; -l sets the login timeout)", h.Name, h.Server, err)
 	}
-	return fmt.Errorf("%s (%s): connect: %w", h.Name, h.Server, err)
+	return fmt.Errorf("%s (%s): connect: %w (check the server name, -U and the password, and -N/-C against what the server accepts)", h.Name, h.Server, err)
 }
 
 // watchDialer dials TCP and remembers, for the latest connection, a channel
