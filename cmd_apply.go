@@ -32,11 +32,17 @@ automatically: apply lists them and exits 1.
 
 A master key password comes from MIRRORCERT_MASTER_KEY_PASSWORD_<HOST>; when
 that is unset, a strong one is generated and shown once on standard error, or
-written to --master-key-password-file (created with mode 0600, never
-overwritten). Store it: it is needed to restore the master key elsewhere.
+written to --master-key-password-file (created with mode 0600 before anything
+is sent, never overwritten). Store it: it is needed to restore the master key
+elsewhere. A password whose CREATE MASTER KEY may have run before the
+connection was lost is shown too, labelled "may have been created: check".
+
+Steps that carry a password run only on encrypted connections: with -N
+optional (when the server does not insist on encryption) or disable, apply
+stops before sending anything unless --allow-cleartext-secrets is given.
 
 Exit status: 0 all done, 1 something not done, 2 error (plan, --yes missing,
-host unreachable).`,
+host unreachable, a password that would travel in clear).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			stderr := cmd.ErrOrStderr()
@@ -81,11 +87,21 @@ host unreachable).`,
 					fmt.Fprintf(stderr, "mirrorcert: %s\n", oneLineText(s.Redactor().Redact(h.Err.Error())))
 				}
 			}
+			// --json promises the status document on stdout, also when
+			// apply stops before running anything.
+			stopEarly := func(err error) error {
+				if asJSON {
+					if jerr := writeJSON(cmd.OutOrStdout(), buildStatus(s)); jerr != nil {
+						return exitCode(2, errors.Join(err, jerr))
+					}
+				}
+				return err
+			}
 			if len(unreachable) == len(p.Hosts) {
-				return exitCode(2, errors.New("apply: no host could be reached (reasons above); nothing was done"))
+				return stopEarly(exitCode(2, errors.New("apply: no host could be reached (reasons above); nothing was done")))
 			}
 			if err := refuseCleartext(s, &cf); err != nil {
-				return err
+				return stopEarly(err)
 			}
 			width := 0
 			for _, h := range p.Hosts {

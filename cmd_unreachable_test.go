@@ -85,3 +85,27 @@ func TestApplyOneHostUnreachable(t *testing.T) {
 		t.Errorf("the unreachable host is not named with its reason:\n%s", r.stderr)
 	}
 }
+
+// apply --json keeps its promise of a status document on stdout when it
+// stops before running anything.
+func TestApplyJSONWhenNothingRuns(t *testing.T) {
+	cl := startTestSim(t)
+	dir := t.TempDir()
+	planPath := writeSimPlanFile(t, cl, dir)
+	for name, env := range map[string][]string{
+		"unreachable": {"SQLCMDPASSWORD=wrong-Pa55word!"},
+		"cleartext":   {"SQLCMDPASSWORD=" + e2eSimPassword},
+	} {
+		args := []string{"apply", "--plan", planPath, "--yes", "--json"}
+		if name == "cleartext" {
+			args = append(args, "-N", "optional")
+		}
+		r := runWithEnv(t, dir, append(env, "XDG_STATE_HOME="+dir), args...)
+		if r.code != 2 {
+			t.Errorf("%s: exit %d", name, r.code)
+		}
+		if d := parseStatus(t, r); len(d.Hosts) != 3 || d.Complete {
+			t.Errorf("%s: %+v", name, d)
+		}
+	}
+}
