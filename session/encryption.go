@@ -97,7 +97,7 @@ func connectionEncrypted(mode msdsn.Encryption, server int) bool {
 func cleartextCause(h plan.Host) string {
 	switch strings.ToLower(h.Auth.Encrypt) {
 	case plan.EncryptDisable:
-		return "encrypt: disable"
+		return "encrypt: disable: not even the login, with its password, was encrypted"
 	case plan.EncryptOptional:
 		return "encrypt: optional, and the server did not require encryption, so only the login was encrypted"
 	}
