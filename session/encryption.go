@@ -135,8 +135,8 @@ func (s *Session) secretAllowed(ref steps.Ref) error {
 		ref, ref.Host, cleartextCause(hc.host))
 }
 
-// CleartextSecretSteps lists the items not done yet whose statements carry a
-// secret and whose host's connection is not encrypted: with
+// CleartextSecretSteps lists the items apply would send (pending, blocked
+// or failed) whose statements carry a secret and whose host's connection is not encrypted: with
 // AllowCleartextSecrets unset, none of them can run. Callers refuse to start
 // (exit 2) when it is not empty, before anything is sent.
 func (s *Session) CleartextSecretSteps() []steps.Ref {
@@ -156,8 +156,10 @@ func (s *Session) CleartextSecretSteps() []steps.Ref {
 			continue
 		}
 		for _, it := range hl.Items {
-			if it.Status == steps.Done {
-				continue
+			switch it.Status {
+			case steps.Pending, steps.Blocked, steps.Failed:
+			default:
+				continue // done, or not something apply would send (a conflict)
 			}
 			for _, st := range it.Statements {
 				if len(st.Secrets) > 0 {
