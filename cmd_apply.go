@@ -146,6 +146,7 @@ host unreachable, a password that would travel in clear).`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the final status as JSON on standard output")
 	cmd.Flags().StringVar(&mkFile, "master-key-password-file", "", "write generated master key passwords to this new file (mode 0600; a folder gets a new uniquely named file inside it) instead of showing them; created before anything is sent")
 	cf.register(cmd)
+	cf.registerCleartext(cmd)
 	return cmd
 }
 

@@ -49,7 +49,12 @@ func (f *connFlags) register(cmd *cobra.Command) {
 	fs.IntVarP(&f.loginTimeout, "login-timeout", "l", 0, "login timeout in seconds (0: the driver's default)")
 	fs.StringVar(&f.transcriptDir, "transcript-dir", "", "directory for transcript.jsonl and executed-HOST.sql (default: under $XDG_STATE_HOME/mirrorcert)")
 	fs.StringVar(&f.logFile, "log-file", "", "write diagnostics (secrets masked) to this file")
-	fs.BoolVar(&f.allowCleartext, "allow-cleartext-secrets", false, "let steps that carry passwords run on connections that are not encrypted (-N optional or disable); anyone on the network path can read them")
+}
+
+// registerCleartext adds --allow-cleartext-secrets, only to the commands
+// that send passwords in steps (apply, the TUI).
+func (f *connFlags) registerCleartext(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.allowCleartext, "allow-cleartext-secrets", false, "let steps that carry passwords run on connections that are not encrypted (-N optional or disable); anyone on the network path can read them")
 }
 
 // override merges the flags that were given into every host's auth.

@@ -22,7 +22,7 @@ func TestREADMEBinaryTranscriptAndSecretFlags(t *testing.T) {
 		}
 	}
 	root := newRootCmd()
-	for _, c := range []struct{ cmd, flag string }{{"apply", "transcript-dir"}, {"apply", "allow-cleartext-secrets"}, {"apply", "master-key-password-file"}, {"status", "transcript-dir"}} {
+	for _, c := range []struct{ cmd, flag string }{{"apply", "transcript-dir"}, {"apply", "allow-cleartext-secrets"}, {"apply", "master-key-password-file"}, {"status", "transcript-dir"}, {"", "allow-cleartext-secrets"}} {
 		sub, _, err := root.Find([]string{c.cmd})
 		if err != nil || sub.Flags().Lookup(c.flag) == nil {
 			t.Errorf("README documents %s --%s, which does not exist", c.cmd, c.flag)
