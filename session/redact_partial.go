@@ -20,29 +20,23 @@ func (r *Redactor) RedactServer(s string) string {
 	if r == nil || len(s) < minEcho {
 		return s
 	}
-	grams := map[string]bool{}
-	r.mu.RLock()
-	for k := range r.secrets {
-		for i := 0; i+minEcho <= len(k); i++ {
-			grams[k[i:i+minEcho]] = true
-		}
-	}
-	r.mu.RUnlock()
-	if len(grams) == 0 {
-		return s
-	}
 	// Mark every byte covered by a window that is part of a secret: any run
 	// of minEcho or more secret characters is a chain of such windows.
-	masked := make([]bool, len(s))
+	r.mu.RLock()
+	var masked []bool
 	hit := false
-	for i := 0; i+minEcho <= len(s); i++ {
-		if grams[s[i:i+minEcho]] {
+	for i := 0; i+minEcho <= len(s) && len(r.grams) > 0; i++ {
+		if r.grams[s[i:i+minEcho]] {
+			if masked == nil {
+				masked = make([]bool, len(s))
+			}
 			hit = true
 			for j := i; j < i+minEcho; j++ {
 				masked[j] = true
 			}
 		}
 	}
+	r.mu.RUnlock()
 	if !hit {
 		return s
 	}

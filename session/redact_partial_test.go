@@ -38,3 +38,22 @@ func TestRedactServerMasksPartialEchoes(t *testing.T) {
 		t.Errorf("empty redactor changed text: %q", got)
 	}
 }
+
+// BenchmarkRedactServer masks one server message with the secrets of a
+// nine-replica apply (a connection password and 72 login passwords, each
+// with its quoted forms).
+func BenchmarkRedactServer(b *testing.B) {
+	r := NewRedactor()
+	r.Add("Sa-Connection-Pa55word!")
+	for range 72 {
+		pw, err := GeneratePassword(nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Add(pw)
+	}
+	msg := "Incorrect syntax near 'Mk3yPw_WVB4j'. The password does not meet the operating system policy requirements because it is not complex enough."
+	for b.Loop() {
+		r.RedactServer(msg)
+	}
+}

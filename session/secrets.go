@@ -18,13 +18,14 @@ import (
 type Redactor struct {
 	mu      sync.RWMutex
 	secrets map[string]bool
+	grams   map[string]bool // every minEcho-long run of every secret (RedactServer)
 }
 
 // Mask is what a secret is replaced with.
 const Mask = "********"
 
 // NewRedactor returns an empty Redactor.
-func NewRedactor() *Redactor { return &Redactor{secrets: map[string]bool{}} }
+func NewRedactor() *Redactor { return &Redactor{secrets: map[string]bool{}, grams: map[string]bool{}} }
 
 // Add registers a secret. Its quoted forms (a doubled ' as in a T-SQL literal,
 // a doubled ] as in an identifier) are registered too, because that is how the
@@ -35,9 +36,12 @@ func (r *Redactor) Add(secret string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.secrets[secret] = true
-	r.secrets[strings.ReplaceAll(secret, "'", "''")] = true
-	r.secrets[strings.ReplaceAll(secret, "]", "]]")] = true
+	for _, v := range []string{secret, strings.ReplaceAll(secret, "'", "''"), strings.ReplaceAll(secret, "]", "]]")} {
+		r.secrets[v] = true
+		for i := 0; i+minEcho <= len(v); i++ {
+			r.grams[v[i:i+minEcho]] = true
+		}
+	}
 }
 
 // Redact returns s with every known secret replaced by Mask.
