@@ -171,9 +171,9 @@ func (ev *evaluator) call(f *funcExpr) any {
 		}
 		return int64(0)
 	case "HAS_PERMS_BY_NAME":
-		return s.hasPermsByName(args(3, 5))
+		return s.permsByName(args(3, 5))
 	case "IS_MEMBER":
-		args(1, 5)
+		args(1, 1)
 		if s.isSysadmin() {
 			return int64(1)
 		}

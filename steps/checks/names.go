@@ -7,12 +7,12 @@ import "github.com/mirrorcert/mirrorcert/steps"
 func sameName(a, b string) bool { return a == b }
 
 // sameServer and sameMaster are the one place checks compare names read
-// from a server: logins and grantees (server collation), users and
-// certificates (master's collation). They follow steps' comparison, so a
-// collation-aware steps changes them here and nowhere else.
-func sameServer(s *steps.State, a, b string) bool { return a == b }
+// from a server: logins, grantees and databases follow the server's
+// collation, users and certificates master's, exactly as steps compares
+// them (host_b_login is HOST_B_login under a _CI_ collation).
+func sameServer(s *steps.State, a, b string) bool { return s.SameServerName(a, b) }
 
-func sameMaster(s *steps.State, a, b string) bool { return a == b }
+func sameMaster(s *steps.State, a, b string) bool { return s.SameMasterName(a, b) }
 
 // cert returns the certificate named name on s, or nil.
 func cert(s *steps.State, name string) *steps.Certificate {
