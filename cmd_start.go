@@ -153,13 +153,16 @@ func (r *starter) build(o start.Options) start.Sequence {
 
 func (r *starter) run(ctx context.Context) (int, startJSON) {
 	seq := r.build(r.s.StartObserve(ctx, r.req(true)))
-	if seq.Running && seq.Synchronized {
-		fmt.Fprintf(r.out, "%s: %s. Nothing to do.\n", r.f.database, seq.State)
-		return 0, r.doc(seq, nil)
-	}
 	if seq.Blocked() {
 		fmt.Fprintln(r.out, "Preflight found what must be fixed first; nothing was changed:")
 		return 1, r.report(seq, seq.Preflight)
+	}
+	if seq.Running && seq.Next() == nil {
+		// A second run: the session exists and every step shows done.
+		fmt.Fprintf(r.out, "%s: %s. Nothing to do.\n", r.f.database, seq.State)
+		if seq.Synchronized {
+			return 0, r.doc(seq, nil)
+		}
 	}
 	if len(seq.Preflight) > 0 {
 		fmt.Fprintln(r.out, "Preflight: verify's checks expect these to get in the way (the start goes on, so that a failure")

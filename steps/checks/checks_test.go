@@ -117,7 +117,7 @@ func TestFindings(t *testing.T) {
 		}, code: CodePermissionInsufficient, host: "HOST_A", fix: "GRANT VIEW ANY DEFINITION TO [dba];"},
 		{name: "cannot read log", breakIt: func(p *plan.Plan, hs map[string]*Host) {
 			hs["HOST_A"].Perms = Perms{Known: true, Login: "dba", ViewServerState: true, ViewAnyDefinition: true}
-		}, code: CodePermissionInsufficient, host: "HOST_A", fix: "ALTER SERVER ROLE [securityadmin] ADD MEMBER [dba];"},
+		}, code: CodePermissionInsufficient, host: "HOST_A", note: "ALTER SERVER ROLE [securityadmin] ADD MEMBER [dba];"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

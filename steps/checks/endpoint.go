@@ -73,10 +73,13 @@ func (c *checker) permissions(h plan.Host, x *Host) {
 			fix = append(fix, st)
 		}
 	}
+	note := "Run as a sysadmin, or grant these to " + who + "."
 	if !p.CanReadLog {
 		lacks = append(lacks, "the error log (xp_readerrorlog needs sysadmin or securityadmin), where the handshake failures are")
 		if p.Login != "" {
-			fix = append(fix, tsql.AddServerRoleMember("securityadmin", p.Login))
+			// A fixed-role membership is a decision for the DBA, not a
+			// step mirrorcert runs: it is said, not offered.
+			note += " To read the error log: ALTER SERVER ROLE [securityadmin] ADD MEMBER " + tsql.QuoteIdent(p.Login) + ";"
 		}
 	}
 	if len(lacks) == 0 {
@@ -87,7 +90,7 @@ func (c *checker) permissions(h plan.Host, x *Host) {
 		Message:  who + " on " + h.Name + " cannot see everything verify checks: it lacks " + strings.Join(lacks, "; ") + ". Findings on this host may be incomplete or wrong.",
 		Evidence: []string{fmt.Sprintf("%s: IS_SRVROLEMEMBER('sysadmin')=%t, VIEW ANY DEFINITION=%t, VIEW SERVER STATE=%t, can read the error log=%t", h.Name, p.Sysadmin, p.ViewAnyDefinition, p.ViewServerState, p.CanReadLog)},
 		Fix:      fix,
-		FixNote:  "Run as a sysadmin, or grant these to " + who + ".",
+		FixNote:  note,
 	})
 }
 

@@ -126,7 +126,7 @@ func mirroringPreflight(o Options, P, M string, pm *checks.Mirror, running, rest
 	hp, hm := o.Hosts[P], o.Hosts[M]
 	var fs []checks.Finding
 	if running {
-		if !strings.EqualFold(pm.Partner, urlOf(o.Plan, o.Hosts, M)) && !strings.EqualFold(pm.Partner, urlOf(o.Plan, o.Hosts, P)) {
+		if !urlNames(o, pm.Partner, M) && !urlNames(o, pm.Partner, P) {
 			fs = append(fs, checks.Finding{Code: CodeSessionExists, Host: P, Severity: checks.Error,
 				Message:  fmt.Sprintf("%s on %s is already mirrored, with %s, which is not %s: mirrorcert does not touch an existing session.", db, P, pm.Partner, M),
 				Evidence: []string{fmt.Sprintf("%s sys.database_mirroring: %s role=%s state=%s partner=%s", P, db, pm.Role, pm.State, pm.Partner)},
@@ -171,4 +171,52 @@ func mirroringPreflight(o Options, P, M string, pm *checks.Mirror, running, rest
 		fs = append(fs, f)
 	}
 	return fs
+}
+
+// urlNames reports whether a TCP:// URL a server shows (partner, witness)
+// names host: by its plan name, its address, its server's host part or
+// its @@SERVERNAME, each also as the first label of a domain name, as a
+// session set up by hand would name it.
+func urlNames(o Options, url, host string) bool {
+	rest, ok := strings.CutPrefix(strings.ToUpper(strings.TrimSpace(url)), "TCP://")
+	if !ok {
+		return false
+	}
+	name, _, _ := strings.Cut(rest, ":")
+	h := o.Plan.Host(host)
+	if h == nil {
+		return false
+	}
+	cands := []string{h.Name, h.Address, serverHost(h.Server)}
+	if x := o.Hosts[host]; x != nil && x.State != nil && x.State.ServerName != "" {
+		sn, _, _ := strings.Cut(x.State.ServerName, `\`)
+		cands = append(cands, sn)
+	}
+	first, _, _ := strings.Cut(name, ".")
+	for _, c := range cands {
+		c = strings.ToUpper(c)
+		if c == "" {
+			continue
+		}
+		if name == c || (!isIP(name) && first == strings.SplitN(c, ".", 2)[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// serverHost is the host part of a sqlcmd -S value: host[\instance][,port].
+func serverHost(server string) string {
+	s, _, _ := strings.Cut(server, ",")
+	s, _, _ = strings.Cut(s, `\`)
+	return strings.TrimPrefix(strings.TrimSpace(s), "tcp:")
+}
+
+func isIP(s string) bool {
+	for _, r := range s {
+		if (r < '0' || r > '9') && r != '.' && r != ':' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -251,3 +251,19 @@ func TestDiagnoseLogChain(t *testing.T) {
 		t.Fatal("1418 is the checks' to explain")
 	}
 }
+
+func TestPartnerURLNamesAHostByAnyOfItsNames(t *testing.T) {
+	p := testPlan(plan.ModeMirroring, 3)
+	hs := configured(p)
+	hs["HOST_B"].State.ServerName = `SQLB\PROD`
+	p.Hosts[1].Server = "sqlb.corp.example,1433"
+	o := opts(p, hs, `\\f\b`)
+	for url, want := range map[string]bool{
+		"TCP://HOST_B:7024": true, "tcp://host_b.corp.example:7024": true, "TCP://127.0.10.2:7024": true,
+		"TCP://sqlb.corp.example:5022": true, "TCP://127.0.10.1:7024": false, "TCP://HOST_W:7024": false, "HOST_B": false,
+	} {
+		if got := urlNames(o, url, "HOST_B"); got != want {
+			t.Errorf("urlNames(%q, HOST_B) = %v, want %v", url, got, want)
+		}
+	}
+}

@@ -88,9 +88,3 @@ func GrantServerPermission(perm, login string) (Statement, error) {
 	}
 	return Statement{Text: "GRANT " + perm + " TO " + QuoteIdent(login) + ";", Database: Master}, nil
 }
-
-// AddServerRoleMember puts login in a fixed server role (securityadmin lets
-// it read the error log).
-func AddServerRoleMember(role, login string) Statement {
-	return Statement{Text: "ALTER SERVER ROLE " + QuoteIdent(role) + " ADD MEMBER " + QuoteIdent(login) + ";", Database: Master}
-}
