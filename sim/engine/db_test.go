@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -131,5 +132,14 @@ func TestBackupRestoreChain(t *testing.T) {
 	// In TRY/CATCH the catch sees 3013, the last of the pair.
 	if got := scalar(t, a, `BEGIN TRY BACKUP LOG master TO DISK = 'C:\m.trn' END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH`); got != int32(3013) {
 		t.Errorf("ERROR_NUMBER() = %v, want 3013", got)
+	}
+}
+
+// TestHadrEnabled: availability groups work, so the instance says Always On
+// is enabled.
+func TestHadrEnabled(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	if got := scalar(t, s, "SELECT SERVERPROPERTY('IsHadrEnabled')"); fmt.Sprint(got) != "1" {
+		t.Errorf("IsHadrEnabled = %v, want 1", got)
 	}
 }
