@@ -114,7 +114,7 @@ func (in *instance) offerDatabases(g *availabilityGroup, peer string) string {
 
 // seedFromPrimary asks the primary for the group's databases and creates
 // them here (automatic seeding needs GRANT CREATE ANY DATABASE here).
-func (in *instance) seedFromPrimary(g *availabilityGroup, _ string) {
+func (in *instance) seedFromPrimary(g *availabilityGroup) {
 	var link MirrorLink
 	in.locked(func() {
 		if p := g.replica(g.primary); p != nil && g.joined && g.createDB {

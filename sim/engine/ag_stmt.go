@@ -167,7 +167,7 @@ func (r *runner) alterAG(st *alterAGStmt) {
 	case "GRANT", "DENY":
 		in.locked(func() { g.createDB = st.Op == "GRANT" })
 		if st.Op == "GRANT" && !isPrimary {
-			in.seedFromPrimary(g, "")
+			in.seedFromPrimary(g)
 		}
 	case "ADD DATABASE":
 		if !isPrimary {
@@ -210,7 +210,7 @@ func (in *instance) joinAG(g *availabilityGroup) {
 		}
 	})
 	if g.createDB {
-		in.seedFromPrimary(g, "")
+		in.seedFromPrimary(g)
 	}
 }
 
