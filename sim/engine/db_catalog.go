@@ -159,7 +159,6 @@ func checkUsable(d *database) {
 	}
 }
 
-
 // sessionGUID returns a random version-4 GUID in SQL Server's text form.
 func sessionGUID() string {
 	b := randomBytes(16)
