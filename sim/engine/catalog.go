@@ -119,6 +119,10 @@ type endpoint struct {
 	encryption string // DISABLED, SUPPORTED, REQUIRED
 	algorithm  string // AES, RC4, AES RC4, RC4 AES
 	builtin    bool
+	// restarts counts ALTER ENDPOINTs that changed the mirroring options
+	// (authentication, encryption, role): each restarts the listener, as
+	// on SQL Server, and so drops the endpoint's live connections.
+	restarts int64
 }
 
 type serverPerm struct {

@@ -267,6 +267,9 @@ func (r *runner) endpoint(st *endpointStmt) {
 	if st.Role != "" {
 		e.role = map[string]int32{"PARTNER": 1, "WITNESS": 2, "ALL": 3}[st.Role]
 	}
+	if st.Alter && (st.Auth != nil || st.Encryption != "" || st.Role != "") {
+		e.restarts++
+	}
 	if !st.Alter {
 		e.id = c.nextEPID
 		c.nextEPID++
