@@ -212,6 +212,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			SAPassword: password,
 			Port:       port,
 			MirrorNet:  c.mnet,
+			Address:    c.block.address(i),
 		}
 		if cfg.CMS && i == 0 {
 			eo.CMS = c.cms.Load
