@@ -51,9 +51,9 @@ FROM sys.dm_db_mirroring_connections c JOIN sys.certificates cert ON cert.certif
 		t.Errorf("total_bytes_received = %v, want > 0", got[6])
 	}
 	// HOST_A lists it as outbound, its peer certificate HOST_B_cert.
-	if v := scalar(t, c, "HOST_A", `SELECT cert.name FROM sys.dm_db_mirroring_connections c
-  JOIN sys.certificates cert ON cert.certificate_id = c.peer_certificate_id WHERE c.is_accept = 0`); v != "HOST_B_cert" {
-		t.Errorf("HOST_A outbound peer cert = %v", v)
+	if v := scalar(t, c, "HOST_A", `SELECT cert.name + '/' + c.principal_name FROM sys.dm_db_mirroring_connections c
+  JOIN sys.certificates cert ON cert.certificate_id = c.peer_certificate_id WHERE c.is_accept = 0`); v != "HOST_B_cert/HOST_B_user" {
+		t.Errorf("HOST_A outbound peer cert/owner = %v", v)
 	}
 
 	// Closing the link removes it from both sides.
