@@ -48,6 +48,12 @@ type Config struct {
 	CertFile, KeyFile string
 	// ProductVersion reported by every instance; default 16.0.4135.4.
 	ProductVersion string
+	// Versions overrides ProductVersion per instance (upper-case name ->
+	// ProductVersion), as ParseServerVersions returns.
+	Versions map[string]string
+	// Collations sets an instance's collation (upper-case name -> e.g.
+	// Latin1_General_100_CS_AS); default SQL_Latin1_General_CP1_CI_AS.
+	Collations map[string]string
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
 	// MirrorTimeout is how long a failed mirroring connection takes to
@@ -199,9 +205,14 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			closeIf(own)
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
 		}
+		version := cfg.ProductVersion
+		if v := cfg.Versions[strings.ToUpper(name)]; v != "" {
+			version = v
+		}
 		eo := engine.Options{
 			Name:           name,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
+			Collation:      cfg.Collations[strings.ToUpper(name)],
 			FileRoot:       root,
 			// One share for the whole cluster: \\srv\share\x is the same file
 			// from every instance. Instance names start with a letter, so
@@ -229,7 +240,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		c.mnet.register(name, inst.info.Address, port, eng)
 		inst.srv = tds.NewServer(eng, tds.Options{
 			Certificate:    &c.cert.TLS,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
 			Hook:           c.hook(name),
 			Logf:           cfg.Logf,
 		})

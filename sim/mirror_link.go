@@ -115,6 +115,7 @@ func (n *mirrorNet) reconcile(name string) {
 		return
 	}
 	port, started, ok := nd.host.MirrorListener()
+	restarts := nd.host.MirrorEndpointRestarts()
 	up := ok && started
 	want := up && !n.c.faults.Load().endpointBlocked(nd.name)
 	ip := ""
@@ -122,13 +123,13 @@ func (n *mirrorNet) reconcile(name string) {
 		ip = nd.host.MirrorListenIP()
 	}
 	cur := n.eps[nd.key]
-	if cur != nil && want && cur.port == port && cur.ip == ip {
+	if cur != nil && want && cur.port == port && cur.restarts == restarts && cur.ip == ip {
 		return
 	}
 	if cur != nil {
 		cur.ln.Close()
 		delete(n.eps, nd.key)
-		if !up || cur.port != port || cur.ip != ip {
+		if !up || cur.port != port || cur.restarts != restarts || cur.ip != ip {
 			n.closeConnsLocked(nd.key)
 		}
 	}
@@ -150,7 +151,7 @@ func (n *mirrorNet) reconcile(name string) {
 		}
 		return
 	}
-	n.eps[nd.key] = &epListener{port: port, ip: ip, ln: ln}
+	n.eps[nd.key] = &epListener{port: port, ip: ip, restarts: restarts, ln: ln}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

@@ -42,9 +42,10 @@ type mnode struct {
 }
 
 type epListener struct {
-	port int
-	ip   string // LISTENER_IP as configured ("" = ALL)
-	ln   net.Listener
+	port     int
+	ip       string // LISTENER_IP as configured ("" = ALL)
+	restarts int64  // the endpoint's MirrorEndpointRestarts when it started listening
+	ln       net.Listener
 }
 
 func newMirrorNet(c *Cluster, timeout time.Duration) *mirrorNet {

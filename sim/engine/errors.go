@@ -14,6 +14,8 @@ func errClass(num int32) (class, state uint8) {
 		return 15, 1
 	case 2812:
 		return 16, 62
+	case 15313:
+		return 10, 1 // sys.messages has it at severity 10
 	default:
 		return 16, 1
 	}

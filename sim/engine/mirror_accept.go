@@ -46,6 +46,17 @@ func (in *instance) MirrorListener() (port int, started, ok bool) {
 	return int(e.port), e.state == 0, true
 }
 
+// MirrorEndpointRestarts implements MirrorHost: how many times an ALTER
+// ENDPOINT changed the mirroring options.
+func (in *instance) MirrorEndpointRestarts() int64 {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if e := in.mirrorEndpointLocked(); e != nil {
+		return e.restarts
+	}
+	return 0
+}
+
 // MirrorListenFailed implements MirrorHost: another process holds the port.
 func (in *instance) MirrorListenFailed(port int) {
 	in.locked(func() {

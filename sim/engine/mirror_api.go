@@ -70,6 +70,11 @@ type MirrorHost interface {
 	// MirrorListener reports where the DATABASE_MIRRORING endpoint listens:
 	// its port, and whether it is STARTED. ok is false without an endpoint.
 	MirrorListener() (port int, started bool, ok bool)
+	// MirrorEndpointRestarts changes whenever an ALTER ENDPOINT changes the
+	// endpoint's authentication, encryption or role: SQL Server restarts the
+	// listener then, and every live connection of the endpoint drops (the
+	// sessions reconnect under the new settings).
+	MirrorEndpointRestarts() int64
 	// MirrorListenFailed logs that the transport could not bind the port
 	// (error 9692), as SQL Server does when another process holds it.
 	MirrorListenFailed(port int)

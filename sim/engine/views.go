@@ -101,6 +101,9 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 			}
 			rows = append(rows, []any{int64(0), "DATABASE", int64(0), int64(0), int64(p.id), int64(1), "CO  ", "CONNECT", "G", "GRANT"})
 		}
+		for _, p := range d.perms {
+			rows = append(rows, []any{int64(0), "DATABASE", int64(0), int64(0), int64(p.grantee), int64(1), permType(p.name), p.name, "G", "GRANT"})
+		}
 		return cols, rows, true
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
 		return in.endpointsView(name)
