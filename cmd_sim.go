@@ -44,8 +44,9 @@ works with a generated self-signed certificate (written to the sandbox directory
 including TDS 8 strict. Each instance keeps its own master catalog in memory and its files
 (BACKUP CERTIFICATE, FROM FILE) under --dir/NAME.
 
-It prints one line per instance, "NAME 127.0.0.1,PORT", and the sa password when it generated
-one. The password can also come from ` + simPasswordEnv + ` (better than --password, which
+It prints one line per instance, "NAME 127.0.0.1,PORT address 127.0.X.N", and the sa password
+when it generated one. The address is the instance's own: its mirroring endpoint listens there
+(TCP://NAME:PORT or TCP://ADDRESS:PORT between instances) and it serves TDS there too. The password can also come from ` + simPasswordEnv + ` (better than --password, which
 other users can see in the process list). Ctrl-C or SIGTERM stops it.
 
 --fault ` + sim.FaultSyntax,
