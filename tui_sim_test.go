@@ -75,7 +75,7 @@ func (d *tuiDriver) keys(keys ...string) {
 	}
 }
 
-func (d *tuiDriver) screen() string { return ansi.Strip(d.m.(ui.Model).Render()) }
+func (d *tuiDriver) screen() string { return ansi.Strip(d.m.(*ui.Model).Render()) }
 
 // dismissPasswords acknowledges every generated-password dialog.
 func (d *tuiDriver) dismissPasswords() {
@@ -145,7 +145,7 @@ func TestTUIFileScenarioManualCopies(t *testing.T) {
 	}
 	// Confirm every copy: the simulator copies, and the next step unblocks.
 	for i := 0; i < 6; i++ {
-		m := d.m.(ui.Model)
+		m := d.m.(*ui.Model)
 		if !m.SelectNext(func(id string) bool { return strings.HasSuffix(id, "/copy") }) {
 			t.Fatalf("copy %d: no pending copy step:\n%s", i, d.screen())
 		}

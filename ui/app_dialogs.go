@@ -1,0 +1,40 @@
+package ui
+
+import (
+	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/ui/dialog"
+)
+
+// openConfirmAll asks before A runs refs.
+func (m *Model) openConfirmAll(refs []steps.Ref) {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = r.Host + ": " + m.title(r)
+	}
+	m.open(openDialog{kind: dlgConfirmAll, box: dialog.NewConfirmAll(m.st, names, m.opts.AskMasterKeyPassword), refs: refs})
+}
+
+// openQuit asks before quitting, saying what was cancelled.
+func (m *Model) openQuit(cancelled []string) {
+	var body []dialog.Part
+	if len(cancelled) > 0 {
+		body = append(body, dialog.Line("Cancelled what was running:"))
+		for _, c := range cancelled {
+			body = append(body, dialog.Line("  "+c))
+		}
+		body = append(body, dialog.Line(""), dialog.Para("A cancelled step either completed on the server before the cancel arrived or did not happen at all; mirrorcert reads the real state when you start it again."))
+	}
+	body = append(body, dialog.Line("y quit · n stay"))
+	m.open(openDialog{kind: dlgQuit, box: dialog.NewConfirm(m.st, "Quit mirrorcert?", body)})
+}
+
+// openManual asks the operator to confirm a manual step.
+func (m *Model) openManual(it steps.Item) {
+	body := []dialog.Part{dialog.Para(m.manualText(&it)), dialog.Line("")}
+	if m.opts.ManualCopyBySimulator {
+		body = append(body, dialog.Line("y copy it now · n not yet"))
+	} else {
+		body = append(body, dialog.Line("y it is done · n not yet"))
+	}
+	m.open(openDialog{kind: dlgManual, box: dialog.NewConfirm(m.st, "Confirm the manual step", body), ref: it.Ref})
+}

@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"charm.land/bubbletea/v2"
+
+	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/ui/sched"
+	"github.com/mirrorcert/mirrorcert/ui/styles"
+)
+
+// refresh re-reads every host. Failure marks are cleared: after the operator
+// fixed a cause, the servers' state is the truth again.
+func (m *Model) refresh() tea.Cmd {
+	if m.opts.Backend == nil || m.refreshing[""] {
+		return nil
+	}
+	m.sched.ClearFailures()
+	wasBusy := m.busy()
+	m.refreshing[""] = true
+	cmds := []tea.Cmd{refreshAllCmd(m.opts.Backend), m.setNote("Refreshing every host"+m.st.Glyphs.Ellipsis, false)}
+	if !wasBusy {
+		cmds = append(cmds, m.spin.Tick)
+	}
+	return tea.Batch(cmds...)
+}
+
+// startRun begins a run on the ref's host. Only one run per host is in
+// flight, because a host's steps depend on each other in order.
+func (m *Model) startRun(kind sched.Kind, ref steps.Ref, opts RunOptions, confirm string) tea.Cmd {
+	if m.opts.Backend == nil {
+		return m.setNote("No server session: nothing can run", true)
+	}
+	if r, busy := m.sched.Running[ref.Host]; busy {
+		return m.setNote(fmt.Sprintf("%s is still running %s; wait for it to finish", ref.Host, r.Ref.ID), true)
+	}
+	wasBusy := m.busy()
+	r, _ := m.sched.Start(kind, ref)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancels[r.ID] = cancel
+	delete(m.outcomes, ref)
+	m.log.Info("run started", "host", ref.Host, "step", ref.ID, "run", r.ID, "kind", int(kind))
+	cmds := []tea.Cmd{runCmd(ctx, m.opts.Backend, r.ID, kind, ref, opts, confirm)}
+	if !wasBusy {
+		cmds = append(cmds, m.spin.Tick)
+	}
+	return tea.Batch(cmds...)
+}
+
+// finishRun records a run's result, moves the selection on and, while "run
+// all" is active, starts what became runnable.
+func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
+	if _, ok := m.sched.Finish(msg.Host, msg.RunID); !ok {
+		m.log.Debug("dropped stale run result", "host", msg.Host, "run", msg.RunID)
+		return nil
+	}
+	if cancel := m.cancels[msg.RunID]; cancel != nil {
+		cancel()
+		delete(m.cancels, msg.RunID)
+	}
+	res := msg.Result
+	pw := res.GeneratedMasterKeyPassword
+	// The outcome keeps only the fact that a password was generated.
+	res.GeneratedMasterKeyPassword = ""
+	m.outcomes[msg.Ref] = outcome{kind: msg.Kind, result: res, err: msg.Err}
+	m.applySnapshot(msg.Snap)
+
+	var cmds []tea.Cmd
+	title := m.title(msg.Ref)
+	switch {
+	case errors.Is(msg.Err, context.Canceled):
+		m.log.Info("run cancelled", "host", msg.Host, "step", msg.Ref.ID, "run", msg.RunID)
+		cmds = append(cmds, m.setNote(fmt.Sprintf("%s: %s cancelled", msg.Host, title), true))
+	case msg.Err != nil:
+		m.sched.Record(msg.Ref, true)
+		m.log.Warn("run failed", "host", msg.Host, "step", msg.Ref.ID, "run", msg.RunID, "err", msg.Err)
+		cmds = append(cmds, m.setNote(fmt.Sprintf("%s: %s failed: %s", msg.Host, title, shortError(msg.Err)), true))
+	default:
+		m.sched.Record(msg.Ref, false)
+		m.log.Info("run finished", "host", msg.Host, "step", msg.Ref.ID, "run", msg.RunID, "duration", res.Duration)
+		if pw != "" {
+			// Only the demo holds them back: on real hosts a password is
+			// shown the moment it exists, so quitting cannot lose one the
+			// server already uses.
+			m.pw.Add(sched.Password{Host: msg.Host, Password: pw}, m.sched.RunAll && !m.opts.AskMasterKeyPassword)
+		}
+		cmds = append(cmds, m.setNote(fmt.Sprintf("%s: %s done in %s", msg.Host, title, styles.Duration(res.Duration)), false))
+		if !m.sched.RunAll {
+			if sel, ok := m.selectedRef(); ok && sel == msg.Ref {
+				if next, ok := m.sched.NextRunnable(&m.snap.Checklist, m.tabs.Active()); ok {
+					m.selectRef(next)
+				}
+				m.focus = focusList
+			}
+		}
+	}
+	cmds = append(cmds, m.schedule())
+	return tea.Batch(cmds...)
+}
+
+// schedule starts, on every idle host, the next pending step the operator
+// approved with A. It ends "run all" when nothing is left to start.
+func (m *Model) schedule() tea.Cmd {
+	if !m.sched.RunAll {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, r := range m.sched.Due(&m.snap.Checklist) {
+		var opts RunOptions
+		if r.ID == steps.IDMasterKey {
+			// Used once: a retry after a failure asks again.
+			opts.MasterKeyPassword = m.ask.Take(r.Host)
+		}
+		cmds = append(cmds, m.startRun(sched.Step, r, opts, ""))
+	}
+	if len(cmds) > 0 || m.sched.Busy("") {
+		return tea.Batch(cmds...)
+	}
+	left := m.sched.Left(&m.snap.Checklist)
+	ran := m.sched.Ran
+	m.sched.EndAll()
+	m.endRunAll()
+	if m.snap.Checklist.Complete() {
+		return m.setNote(fmt.Sprintf("Ran %d steps", ran), false)
+	}
+	return m.setNote(fmt.Sprintf("Ran %d steps; %d could not run (failed, blocked, conflict or manual): see the checklist", ran, left), left > 0)
+}
+
+// cancelAll cancels every run in flight and stops "run all". It returns what
+// was cancelled, for the quit dialog.
+func (m *Model) cancelAll() []string {
+	var out []string
+	for _, h := range m.snap.Checklist.Hosts {
+		if r, ok := m.sched.Running[h.Host]; ok {
+			if c := m.cancels[r.ID]; c != nil {
+				c()
+			}
+			out = append(out, fmt.Sprintf("%s: %s", h.Host, m.title(r.Ref)))
+		}
+	}
+	m.sched.EndAll()
+	m.endRunAll()
+	return out
+}
+
+// endRunAll forgets typed passwords A did not use and shows the passwords
+// generated during it, all in one dialog.
+func (m *Model) endRunAll() {
+	m.ask.Forget()
+	m.pw.Release(m.hostOrder())
+}
+
+// hostOrder is the plan's host names in order.
+func (m *Model) hostOrder() []string {
+	out := make([]string, len(m.snap.Checklist.Hosts))
+	for i, h := range m.snap.Checklist.Hosts {
+		out[i] = h.Host
+	}
+	return out
+}
+
+// pendingForAll lists what A would run: every pending or blocked item that is
+// not manual, in host order. Conflicts and manual steps need the operator.
+func (m *Model) pendingForAll() []steps.Ref {
+	var out []steps.Ref
+	for _, h := range m.snap.Checklist.Hosts {
+		for _, it := range h.Items {
+			if it.Manual {
+				continue
+			}
+			if it.Status == steps.Pending || it.Status == steps.Blocked {
+				out = append(out, it.Ref)
+			}
+		}
+	}
+	return out
+}
+
+// canRunAll reports whether A has something to run.
+func (m *Model) canRunAll() bool { return len(m.pendingForAll()) > 0 }
+
+// beginRunAll starts "run all" over refs, the steps the operator approved.
+func (m *Model) beginRunAll(refs []steps.Ref) tea.Cmd {
+	m.sched.BeginAll(refs)
+	return m.schedule()
+}
