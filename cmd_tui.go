@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -140,13 +142,41 @@ func tuiLogger(cf *connFlags) (*slog.Logger, io.Closer, error) {
 
 // runTUI runs the program until the operator quits. Errors are returned only
 // after Bubble Tea has restored the terminal.
+//
+// SIGINT and SIGTERM are handed to the model rather than ending the program
+// at once: a generated master key password not yet confirmed as stored must
+// be shown before the program may end. An interrupted end exits 130 (SIGINT,
+// ctrl+c) or 143 (SIGTERM).
 func runTUI(ctx context.Context, o ui.Options) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	prog := tea.NewProgram(ui.New(o), tea.WithContext(ctx))
+	m := ui.New(o)
+	prog := tea.NewProgram(m, tea.WithContext(ctx), tea.WithoutSignalHandler())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				code := ui.ExitCodeInterrupted
+				if s == syscall.SIGTERM {
+					code = 143
+				}
+				prog.Send(ui.InterruptMsg{Code: code})
+			case <-done:
+				return
+			}
+		}
+	}()
 	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return exitCode(2, fmt.Errorf("terminal interface: %w", err))
+	}
+	if code := m.ExitCode(); code != 0 {
+		return exitCode(code, errors.New("interrupted"))
 	}
 	return nil
 }

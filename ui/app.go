@@ -91,6 +91,7 @@ type Model struct {
 	refreshing map[string]bool // "" = every host
 	note       note
 	footer     footer
+	quit       quitState
 	// highlights caches highlighted T-SQL by statement text: highlighting
 	// runs on every selection change and the statements rarely change.
 	highlights map[string]string
@@ -176,6 +177,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		cmd = m.handleKey(msg)
+	case InterruptMsg:
+		cmd = m.interrupt(msg.Code)
 	default:
 		if m.dlg.box != nil {
 			_, cmd = m.dlg.box.Update(msg)

@@ -66,24 +66,28 @@ func (m *Model) frontDialog() dialogBox {
 // then the pane that has focus.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
-		if c := m.cancelAll(); len(c) > 0 {
-			m.log.Info("cancelled on ctrl+c", "runs", len(c))
-		}
-		return tea.Quit
+		return m.interrupt(ExitCodeInterrupted)
 	}
 	if m.dlg.box != nil {
 		return m.handleDialog(msg)
 	}
 	if m.frontDialog() != nil {
-		if act, _ := m.store.Update(msg); act == dialog.Accept {
+		act, _ := m.store.Update(msg)
+		switch {
+		case act == dialog.Accept:
 			// Forget the passwords for good once the operator has stored them.
 			m.pw.Dismiss()
+			return m.quitIfDone()
+		case act == dialog.Cancel:
+			// Never quit over a password: keep it on screen and end
+			// once it is stored.
+			return m.requestQuit()
 		}
 		return nil
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
-		if !m.sched.Busy("") {
+		if !m.sched.Busy("") && !m.pw.Pending() {
 			return tea.Quit
 		}
 		m.openQuit(m.cancelAll())
@@ -201,12 +205,9 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.beginRunAll(d.refs)
 	case dlgQuit:
-		if m.pw.Pending() {
-			// A generated password not yet shown would be lost for
-			// good: show it first.
-			return m.setNote("Store the generated master key passwords first, then press q again", true)
-		}
-		return tea.Quit
+		// A generated password not yet shown would be lost for good:
+		// requestQuit shows it first and ends once it is stored.
+		return m.requestQuit()
 	case dlgManual:
 		return m.startRun(sched.Manual, d.ref, RunOptions{}, "")
 	case dlgTypeName:

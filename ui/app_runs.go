@@ -67,6 +67,12 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 	res.GeneratedMasterKeyPassword = ""
 	m.outcomes[msg.Ref] = outcome{kind: msg.Kind, result: res, err: msg.Err}
 	m.applySnapshot(msg.Snap)
+	if pw != "" && msg.Err != nil {
+		// The statement may have run before the connection was lost or
+		// the run cancelled: the password may be the key's, so it is
+		// shown all the same, marked for the operator to check.
+		m.pw.Add(sched.Password{Host: msg.Host, Password: pw, Uncertain: true}, false)
+	}
 
 	var cmds []tea.Cmd
 	title := m.title(msg.Ref)
@@ -97,7 +103,7 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 			}
 		}
 	}
-	cmds = append(cmds, m.schedule())
+	cmds = append(cmds, m.schedule(), m.quitIfDone())
 	return tea.Batch(cmds...)
 }
 

@@ -19,6 +19,7 @@ import (
 func (m *Model) sync() {
 	if g := m.pw.Current(); g != nil {
 		m.store.Set(g, m.pw.More())
+		m.store.Note = m.quitNote()
 	}
 	m.syncRows()
 	m.syncDetail()

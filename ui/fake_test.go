@@ -98,6 +98,9 @@ type fakeBackend struct {
 	manual    []steps.Ref
 	remedies  []string
 	block     chan struct{} // when set, Run waits on it or ctx
+	// ignoreCancel makes a blocked Run finish its step even when cancelled,
+	// as a server does when the cancel arrives after the statement ran.
+	ignoreCancel bool
 }
 
 func newFake(hosts ...string) *fakeBackend {
@@ -130,10 +133,14 @@ func (f *fakeBackend) Refresh(context.Context, string) error { return nil }
 
 func (f *fakeBackend) Run(ctx context.Context, ref steps.Ref, opts RunOptions) (Result, error) {
 	if f.block != nil {
-		select {
-		case <-f.block:
-		case <-ctx.Done():
-			return Result{}, ctx.Err()
+		if f.ignoreCancel {
+			<-f.block
+		} else {
+			select {
+			case <-f.block:
+			case <-ctx.Done():
+				return Result{}, ctx.Err()
+			}
 		}
 	}
 	f.mu.Lock()

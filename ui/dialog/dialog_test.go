@@ -103,7 +103,10 @@ func TestStoreShowsEveryPassword(t *testing.T) {
 	if a, _ := d.Update(press("enter")); a != Accept {
 		t.Error("enter did not confirm")
 	}
-	if a, _ := d.Update(press("q")); a != None {
-		t.Error("q answered the store dialog")
+	if a, _ := d.Update(press("q")); a != Cancel {
+		t.Error("q did not ask to leave")
+	}
+	if a, _ := d.Update(press("x")); a != None {
+		t.Error("x answered the store dialog")
 	}
 }
