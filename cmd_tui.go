@@ -91,8 +91,16 @@ func setupTUI(root *cobra.Command) {
 		return runTUI(cmd.Context(), ui.Options{
 			Backend: be, PlanLabel: label, Mode: p.Mode, Transfer: p.Transfer,
 			NoColor: noColor(), ASCII: tf.ascii, AskMasterKeyPassword: true, Logger: log,
+			MasterKeyFromEnv: func(h string) bool { return os.Getenv(masterKeyEnvVar(h)) != "" },
+			MasterKeyEnvVar:  masterKeyEnvVar,
 		})
 	}
+}
+
+// masterKeyEnvVar names the variable that supplies host's master key
+// password, as session.MasterKeyFromEnv reads it.
+func masterKeyEnvVar(host string) string {
+	return "MIRRORCERT_MASTER_KEY_PASSWORD_" + session.EnvName(host)
 }
 
 // needTerminal refuses to start the TUI without a terminal, pointing to the

@@ -124,3 +124,55 @@ func childOf(t *testing.T, ppid string) int {
 	t.Fatalf("no process under the pane's shell %s", ppid)
 	return 0
 }
+
+// Item 4 through the real binary: HOST_B's master key password comes from
+// MIRRORCERT_MASTER_KEY_PASSWORD_HOST_B, so A asks only HOST_A (typed,
+// twice) and HOST_W (generated), and no password is shown for HOST_B.
+func TestE2EEnvMasterKeyPasswordNotAsked(t *testing.T) {
+	needTmux(t)
+	const pw = "E2e-Str0ng!Passw0rd"
+	const envMK = "E2e-Env-MK-Pa55!"
+	const typedMK = "E2e-Typed-MK-Pa55!"
+	addrs := startSim(t, pw)
+	dir := t.TempDir()
+	planPath := writeSimPlan(t, dir, addrs)
+	tt := startTerm(t, testBinary+" --plan "+planPath+" --log-file "+filepath.Join(dir, "tui.log"),
+		"SQLCMDPASSWORD="+pw, "HOME="+dir, "MIRRORCERT_MASTER_KEY_PASSWORD_HOST_B="+envMK)
+	tt.waitFor("every host connected", 20*time.Second, func(s string) bool { return strings.Count(s, "● HOST_") == 3 })
+	tt.send("A")
+	s := tt.waitText("Run 33 pending steps?", 5*time.Second)
+	if !strings.Contains(s, "environment: HOST_B from") || !strings.Contains(s, "MIRRORCERT_MASTER_KEY_PASSWORD_HOST_B") {
+		t.Fatalf("the confirmation does not say HOST_B's password comes from the environment:\n%s", s)
+	}
+	tt.send("y")
+	tt.waitText("Master key password for HOST_A (1 of 2)", 10*time.Second)
+	tt.send(typedMK, "Enter")
+	tt.waitText("Type it again to confirm", 5*time.Second)
+	tt.send(typedMK, "Enter")
+	s = tt.waitText("Master key password for HOST_W (2 of 2)", 10*time.Second)
+	if !strings.Contains(s, "empty: generate one") {
+		t.Errorf("HOST_W's prompt does not offer generation:\n%s", s)
+	}
+	tt.send("Enter")
+	var shownFor []string
+	tt.waitFor("All hosts configured", 60*time.Second, func(s string) bool {
+		if pwDialog(s) {
+			for _, h := range []string{"HOST_A", "HOST_B", "HOST_W"} {
+				if strings.Contains(s, "password for "+h+":") {
+					shownFor = append(shownFor, h)
+				}
+			}
+			tt.send("Enter")
+			time.Sleep(200 * time.Millisecond)
+			return false
+		}
+		return complete(s)
+	})
+	if strings.Join(shownFor, ",") != "HOST_W" {
+		t.Errorf("generated passwords shown for %v, want HOST_W only", shownFor)
+	}
+	tt.finish()
+	if b, _ := os.ReadFile(filepath.Join(dir, "tui.log")); strings.Contains(string(b), envMK) || strings.Contains(string(b), typedMK) {
+		t.Error("a master key password is in the log")
+	}
+}

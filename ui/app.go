@@ -31,6 +31,12 @@ type Options struct {
 	// AskMasterKeyPassword asks the operator for each master key password
 	// (empty input generates one). The demo generates without asking.
 	AskMasterKeyPassword bool
+	// MasterKeyFromEnv reports a host whose master key password the
+	// environment supplies (MIRRORCERT_MASTER_KEY_PASSWORD_<HOST>): it is
+	// never asked, and the screen says where the password comes from.
+	MasterKeyFromEnv func(host string) bool
+	// MasterKeyEnvVar names that variable for a host, for the screen.
+	MasterKeyEnvVar func(host string) string
 	// ManualCopyBySimulator says that confirming a copy step makes the
 	// simulator copy the file (demo --scenario file).
 	ManualCopyBySimulator bool

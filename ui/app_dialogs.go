@@ -11,7 +11,15 @@ func (m *Model) openConfirmAll(refs []steps.Ref) {
 	for i, r := range refs {
 		names[i] = r.Host + ": " + m.title(r)
 	}
-	m.open(openDialog{kind: dlgConfirmAll, box: dialog.NewConfirmAll(m.st, names, m.opts.AskMasterKeyPassword), refs: refs})
+	d := dialog.NewConfirmAll(m.st, names, m.opts.AskMasterKeyPassword)
+	for _, r := range refs {
+		if r.ID == steps.IDMasterKey && m.mkFromEnv(r.Host) {
+			d.FromEnv = append(d.FromEnv, r.Host+" from "+m.mkEnvVar(r.Host))
+		} else if r.ID == steps.IDMasterKey {
+			d.Asked++
+		}
+	}
+	m.open(openDialog{kind: dlgConfirmAll, box: d, refs: refs})
 }
 
 // openQuit asks before quitting, saying what was cancelled.

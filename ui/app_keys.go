@@ -168,7 +168,7 @@ func (m *Model) runSelected() tea.Cmd {
 		m.openManual(it)
 		return nil
 	}
-	if it.ID == steps.IDMasterKey && m.opts.AskMasterKeyPassword {
+	if it.ID == steps.IDMasterKey && m.opts.AskMasterKeyPassword && !m.mkFromEnv(it.Host) {
 		d, cmd := dialog.NewPassword(m.st, it.Host, 0, 0)
 		m.open(openDialog{kind: dlgMasterKey, box: d, ref: it.Ref})
 		return cmd
@@ -198,7 +198,7 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 		if m.opts.AskMasterKeyPassword {
 			// Real hosts: the operator chooses each master key password
 			// (or generation) before anything runs.
-			m.ask = sched.NewAsk(d.refs, nil)
+			m.ask = sched.NewAsk(d.refs, m.mkFromEnv)
 			if m.ask.Active() {
 				return m.askNextForAll()
 			}
@@ -237,4 +237,18 @@ func (m *Model) askNextForAll() tea.Cmd {
 	d, cmd := dialog.NewPassword(m.st, r.Host, n, m.ask.Total)
 	m.open(openDialog{kind: dlgMasterKey, box: d, ref: r, forAll: true})
 	return cmd
+}
+
+// mkFromEnv reports whether the environment supplies host's master key
+// password.
+func (m *Model) mkFromEnv(host string) bool {
+	return m.opts.MasterKeyFromEnv != nil && m.opts.MasterKeyFromEnv(host)
+}
+
+// mkEnvVar names the variable that supplies host's master key password.
+func (m *Model) mkEnvVar(host string) string {
+	if m.opts.MasterKeyEnvVar != nil {
+		return m.opts.MasterKeyEnvVar(host)
+	}
+	return "MIRRORCERT_MASTER_KEY_PASSWORD_" + host
 }

@@ -105,6 +105,9 @@ func (m *Model) syncDetail() {
 	content := ""
 	if ok {
 		in := detail.Input{Item: it, AskMasterKey: m.opts.AskMasterKeyPassword}
+		if m.mkFromEnv(it.Host) {
+			in.MasterKeyEnv = m.mkEnvVar(it.Host)
+		}
 		if hi, ok := m.hostInfo(it.Host); ok {
 			in.HostErr = hi.Err
 		}

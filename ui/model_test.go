@@ -290,6 +290,11 @@ func TestMasterKeyPasswordAskedAndNeverShown(t *testing.T) {
 	}
 	pd := m.dlg.box.(*dialog.Password)
 	m = press(t, m, "enter")
+	if len(f.runs) != 0 || !strings.Contains(screen(m), "Type it again to confirm") {
+		t.Fatalf("a typed password was not asked a second time:\n%s", screen(m))
+	}
+	m = press(t, m, strings.Split("S3cret!pw", "")...)
+	m = press(t, m, "enter")
 	if f.passwords["HOST_A"] != "S3cret!pw" {
 		t.Errorf("backend got %q", f.passwords["HOST_A"])
 	}

@@ -23,13 +23,18 @@ func TestRunAllAsksMasterKeyPasswordsFirst(t *testing.T) {
 		if !strings.Contains(screen(m), "Master key password for "+h) {
 			t.Fatalf("dialog not on screen:\n%s", screen(m))
 		}
-		for _, r := range typed[h] {
-			m, _ = send(m, keyPress(string(r)))
+		for range 2 { // typed twice; empty (generate) once
+			for _, r := range typed[h] {
+				m, _ = send(m, keyPress(string(r)))
+			}
+			if typed[h] != "" && strings.Contains(screen(m), typed[h]) {
+				t.Fatal("the typed password is echoed")
+			}
+			m = press(t, m, "enter")
+			if typed[h] == "" {
+				break
+			}
 		}
-		if typed[h] != "" && strings.Contains(screen(m), typed[h]) {
-			t.Fatal("the typed password is echoed")
-		}
-		m = press(t, m, "enter")
 	}
 	if m.dlg.kind != dlgMasterKey || m.dlg.ref.Host != "HOST_W" {
 		t.Fatalf("HOST_W not asked: %v %v", m.dlg.kind, m.dlg.ref)

@@ -36,6 +36,9 @@ type Input struct {
 	// AskMasterKey says master key passwords are typed in the TUI (real
 	// hosts) rather than generated without asking (the demo).
 	AskMasterKey bool
+	// MasterKeyEnv names the variable that supplies the host's master key
+	// password, "" when none does.
+	MasterKeyEnv string
 	Running      bool
 	Spin         string
 	Outcome      *Outcome
@@ -103,7 +106,7 @@ func Content(in *Input, st *styles.Styles, w int, highlight func(string) string)
 		line("")
 		line(st.Section.Render(heading))
 		line(SQLText(stmts, st, highlight))
-		if notes := secretNotes(stmts, in.AskMasterKey); notes != "" {
+		if notes := secretNotes(stmts, in.AskMasterKey, in.MasterKeyEnv); notes != "" {
 			line(wrap.Render(st.Subtle.Render(notes)))
 		}
 	} else if it.Status != steps.Done && !it.Manual {
@@ -138,7 +141,7 @@ func SQLText(stmts []tsql.Statement, st *styles.Styles, highlight func(string) s
 }
 
 // secretNotes explains the masked values.
-func secretNotes(stmts []tsql.Statement, ask bool) string {
+func secretNotes(stmts []tsql.Statement, ask bool, env string) string {
 	var notes []string
 	seen := map[string]bool{}
 	for _, s := range stmts {
@@ -149,7 +152,9 @@ func secretNotes(stmts []tsql.Statement, ask bool) string {
 			seen[sec.Var] = true
 			switch sec.Kind {
 			case "master-key":
-				if ask {
+				if env != "" {
+					notes = append(notes, "The masked value is "+sec.Host+"'s master key password, taken from "+env+"; it is never shown here or logged.")
+				} else if ask {
 					notes = append(notes, "The masked value is "+sec.Host+"'s master key password: you type it (or let mirrorcert generate one) when the step runs; it is never shown here or logged.")
 				} else {
 					notes = append(notes, "The masked value is "+sec.Host+"'s master key password: generated when the step runs and shown to you once to store.")

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
@@ -14,6 +15,10 @@ type ConfirmAll struct {
 	// AskPasswords says master key passwords are asked next (real hosts),
 	// rather than generated and shown at the end (the demo).
 	AskPasswords bool
+	// FromEnv are the master key passwords the environment supplies
+	// ("HOST from VAR"); Asked how many are asked.
+	FromEnv []string
+	Asked   int
 }
 
 // NewConfirmAll builds the question for steps.
@@ -28,8 +33,23 @@ func (c *ConfirmAll) View() string {
 	st := c.st
 	n := len(c.Steps)
 	title := fmt.Sprintf("Run %d pending step%s?", n, styles.Plural(n))
+	tail := []Part{Line(""), Para("Steps run host by host in dependency order, one at a time per host. Conflicts and manual steps are left for you.")}
+	if len(c.FromEnv) > 0 {
+		tail = append(tail, Para("Master key passwords from the environment: "+strings.Join(c.FromEnv, ", ")+"."))
+	}
+	if c.AskPasswords && c.Asked > 0 {
+		what := "each master key password"
+		if len(c.FromEnv) > 0 {
+			what = "the other master key passwords"
+		}
+		tail = append(tail, Para("Next you type "+what+" twice (empty: generate)."))
+	} else if !c.AskPasswords {
+		tail = append(tail, Para("Master key passwords are generated and shown once, at the end."))
+	}
+	tail = append(tail, Line("y run them · n cancel"))
+	// The list gets what the border, the title and the tail leave.
+	room := max(3, c.h-4-c.lines(tail))
 	var body []Part
-	room := max(3, c.h-9) // the dialog's other lines must fit too
 	for i, s := range c.Steps {
 		if i == room-1 && n > room {
 			body = append(body, Line(fmt.Sprintf("  %s and %d more", st.Glyphs.Ellipsis, n-i)))
@@ -37,12 +57,6 @@ func (c *ConfirmAll) View() string {
 		}
 		body = append(body, Line("  "+s))
 	}
-	body = append(body, Line(""), Para("Steps run host by host in dependency order, one at a time per host. Conflicts and manual steps are left for you."))
-	if c.AskPasswords {
-		body = append(body, Para("Next you type each master key password (empty: generate)."))
-	} else {
-		body = append(body, Para("Master key passwords are generated and shown once, at the end."))
-	}
-	body = append(body, Line("y run them · n cancel"))
+	body = append(body, tail...)
 	return c.box(title, body)
 }

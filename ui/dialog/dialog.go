@@ -53,6 +53,19 @@ func (f *frame) wrap(s string) string {
 	return lipgloss.NewStyle().Width(f.boxWidth() - 4).Render(s)
 }
 
+// lines counts the lines parts take once wrapped.
+func (f *frame) lines(parts []Part) int {
+	n := 0
+	for _, p := range parts {
+		t := p.Text
+		if p.Wrap {
+			t = f.wrap(t)
+		}
+		n += strings.Count(t, "\n") + 1
+	}
+	return n
+}
+
 // box draws a bordered dialog with title and body.
 func (f *frame) box(title string, body []Part) string {
 	lines := make([]string, 0, len(body))

@@ -82,6 +82,10 @@ func TestPasswordIsMasked(t *testing.T) {
 	if strings.Contains(got, "S3cret!pw") || !strings.Contains(got, "Master key password for HOST_A (1 of 3)") {
 		t.Fatalf("view:\n%s", got)
 	}
+	if a, _ := d.Update(press("enter")); a != None || !strings.Contains(ansi.Strip(d.View()), "Type it again to confirm") {
+		t.Fatalf("a typed password was accepted without a second entry: %v", a)
+	}
+	typeText(d, "S3cret!pw")
 	if a, _ := d.Update(press("enter")); a != Accept || d.Value() != "S3cret!pw" {
 		t.Fatalf("submit: %v %q", a, d.Value())
 	}
@@ -108,5 +112,27 @@ func TestStoreShowsEveryPassword(t *testing.T) {
 	}
 	if a, _ := d.Update(press("x")); a != None {
 		t.Error("x answered the store dialog")
+	}
+}
+
+// Item 4: two entries that differ are refused, and both are asked again.
+func TestPasswordEntriesMustAgree(t *testing.T) {
+	d, _ := NewPassword(st(), "HOST_A", 0, 0)
+	typeText(d, "S3cret!pw")
+	d.Update(press("enter"))
+	typeText(d, "S3cret!pW")
+	if a, _ := d.Update(press("enter")); a != None {
+		t.Fatal("two different entries were accepted")
+	}
+	got := ansi.Strip(d.View())
+	if !strings.Contains(got, "The two entries differ") || strings.Contains(got, "Type it again") {
+		t.Fatalf("after a mismatch the dialog should ask from the start:\n%s", got)
+	}
+	if d.Value() != "" {
+		t.Error("a mismatched entry is kept")
+	}
+	// Empty is "generate": nothing to confirm.
+	if a, _ := d.Update(press("enter")); a != Accept || d.Value() != "" {
+		t.Fatal("empty did not mean generate")
 	}
 }

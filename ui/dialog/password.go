@@ -11,8 +11,9 @@ import (
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
-// Password asks for one host's master key password, masked; empty means
-// "generate one".
+// Password asks for one host's master key password, masked, and a typed one
+// a second time, as every password tool does: a typo in a password nobody
+// can see would lock the operator out of the key. Empty means "generate one".
 type Password struct {
 	frame
 	KeyMap Submit
@@ -20,6 +21,9 @@ type Password struct {
 	// N of Total when `A` asks several hosts in turn (Total 0: one step).
 	N, Total int
 	input    textinput.Model
+	first    string // the first entry, while the second is asked
+	again    bool
+	err      string
 }
 
 // NewPassword builds the question for host.
@@ -27,9 +31,16 @@ func NewPassword(st *styles.Styles, host string, n, total int) (*Password, tea.C
 	d := &Password{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("submit"), Host: host, N: n, Total: total, input: textinput.New()}
 	d.input.EchoMode = textinput.EchoPassword
 	d.input.EchoCharacter = '*'
-	d.input.Placeholder = "empty: generate one"
 	d.input.SetWidth(40)
+	d.reset()
 	return d, d.input.Focus()
+}
+
+// reset goes back to the first entry.
+func (d *Password) reset() {
+	d.input.Reset()
+	d.first, d.again = "", false
+	d.input.Placeholder = "empty: generate one"
 }
 
 // SetSize sets the screen size.
@@ -38,7 +49,8 @@ func (d *Password) SetSize(w, h int) {
 	d.input.SetWidth(min(40, max(10, w-12)))
 }
 
-// Update submits on enter; esc cancels.
+// Update moves from the first entry to the second on enter, and accepts
+// when both agree (or the first is empty: generate); esc cancels.
 func (d *Password) Update(msg tea.Msg) (Action, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
@@ -46,6 +58,20 @@ func (d *Password) Update(msg tea.Msg) (Action, tea.Cmd) {
 			d.Clear()
 			return Cancel, nil
 		case key.Matches(k, d.KeyMap.Submit):
+			v := d.input.Value()
+			switch {
+			case !d.again && v == "":
+				return Accept, nil
+			case !d.again:
+				d.first, d.again, d.err = v, true, ""
+				d.input.Reset()
+				d.input.Placeholder = ""
+				return None, nil
+			case v != d.first:
+				d.reset()
+				d.err = "The two entries differ: type the password again, twice."
+				return None, nil
+			}
 			return Accept, nil
 		}
 	}
@@ -55,10 +81,18 @@ func (d *Password) Update(msg tea.Msg) (Action, tea.Cmd) {
 }
 
 // Value is the password typed ("" = generate).
-func (d *Password) Value() string { return d.input.Value() }
+func (d *Password) Value() string {
+	if d.again {
+		return d.first
+	}
+	return d.input.Value()
+}
 
 // Clear forgets what was typed.
-func (d *Password) Clear() { d.input.Reset() }
+func (d *Password) Clear() {
+	d.reset()
+	d.err = ""
+}
 
 // Keys is the dialog's key map for the help footer.
 func (d *Password) Keys() help.KeyMap { return d.KeyMap }
@@ -69,8 +103,16 @@ func (d *Password) View() string {
 	if d.Total > 0 {
 		title += fmt.Sprintf(" (%d of %d)", d.N, d.Total)
 	}
-	return d.box(title, []Part{
-		Para("Type a strong password for the database master key, or leave it empty and press enter to have one generated (shown to you once)."),
-		Line(""), Line(d.input.View()), Line(""), Line("enter continue · esc cancel"),
-	})
+	body := []Part{Para("Type a strong password for the database master key, or leave it empty and press enter to have one generated (shown to you once).")}
+	if d.again {
+		body = append(body, Line(""), Line("Type it again to confirm:"))
+	} else {
+		body = append(body, Line(""))
+	}
+	body = append(body, Line(d.input.View()))
+	if d.err != "" {
+		body = append(body, Line(d.st.Error.Render(d.wrap(d.err))))
+	}
+	body = append(body, Line(""), Line("enter continue · esc cancel"))
+	return d.box(title, body)
 }
