@@ -98,6 +98,8 @@ type Model struct {
 	note       note
 	footer     footer
 	quit       quitState
+	// placed is set once the selection was put on the first runnable step.
+	placed bool
 	// highlights caches highlighted T-SQL by statement text: highlighting
 	// runs on every selection change and the statements rarely change.
 	highlights map[string]string
@@ -150,7 +152,8 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Backend == nil {
 		return nil
 	}
-	return tea.Batch(refreshAllCmd(m.opts.Backend), m.spin.Tick)
+	// The terminal's background decides the light or dark colours.
+	return tea.Batch(refreshAllCmd(m.opts.Backend), m.spin.Tick, tea.RequestBackgroundColor)
 }
 
 // Update routes one message. It never blocks: server work is returned as Cmds.
@@ -160,6 +163,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
+	case tea.BackgroundColorMsg:
+		m.setDark(msg.IsDark())
 	case spinner.TickMsg:
 		if m.busy() {
 			m.spin, cmd = m.spin.Update(msg)
@@ -229,6 +234,15 @@ func (m *Model) applySnapshot(s Snapshot) {
 	sel, ok := m.selectedRef()
 	m.snap = s
 	m.sync()
+	if !m.placed && len(s.Checklist.Hosts) > 0 && len(m.refreshing) == 0 {
+		// The first full read: start where the work is, not on the first
+		// item (often done).
+		m.placed = true
+		if next, found := m.sched.NextRunnable(&m.snap.Checklist, 0); found {
+			m.selectRef(next)
+			return
+		}
+	}
 	if ok {
 		m.selectRef(sel)
 	}
@@ -287,4 +301,17 @@ func (m *Model) SelectNext(match func(id string) bool) bool {
 		}
 	}
 	return false
+}
+
+// setDark rebuilds the styles for a dark or light background. Components
+// hold a pointer to the one Styles, so they draw with the new one once
+// their content is rebuilt.
+func (m *Model) setDark(dark bool) {
+	if dark == m.st.Dark {
+		return
+	}
+	*m.st = styles.Default(m.opts.NoColor, m.opts.ASCII, dark)
+	clear(m.highlights)
+	m.list.Redraw()
+	m.detail.Redraw()
 }

@@ -60,7 +60,8 @@ func (m *Model) syncRows() {
 		for i, raw := range hl.Items {
 			it := m.sched.Effective(raw)
 			rows[i] = checklist.Row{Item: it, Section: checklist.SectionOf(it.ID), Note: m.annotation(&it),
-				Running: busy && run.Ref == it.Ref}
+				WrapNote: it.Status == steps.Conflict || it.Status == steps.Failed,
+				Running:  busy && run.Ref == it.Ref}
 		}
 	}
 	m.list.SetRows(rows)
@@ -156,7 +157,7 @@ func (m *Model) highlight(text string) string {
 	if h, ok := m.highlights[text]; ok {
 		return h
 	}
-	h := highlightTSQL(text)
+	h := highlightTSQL(text, m.st.Chroma)
 	m.highlights[text] = h
 	return h
 }
@@ -212,12 +213,18 @@ func (m *Model) syncKeys() {
 func (m *Model) setFooter(nav, navMore []key.Binding) {
 	k := &m.keys
 	lk := &m.list.KeyMap
-	short := append(append([]key.Binding{}, nav...), navMore[len(navMore)-1], lk.Open, k.Run, k.Back, k.RunAll, k.Refresh, k.Help, k.Quit)
+	tab := navMore[len(navMore)-1]
+	short := append(append([]key.Binding{}, nav...), tab, lk.Open, k.Run, k.Back, k.RunAll, k.Refresh, k.Help, k.Quit)
 	m.footer = footer{short: short, full: [][]key.Binding{
 		append(append([]key.Binding{}, nav...), navMore...),
 		{lk.Open, k.Run, k.Back, k.RunAll},
 		{k.Refresh, k.Help, k.Quit, k.ForceQuit},
-	}}
+	},
+		pinned: []key.Binding{k.Help, k.Quit},
+		// What goes first when 80 columns are not enough: the keys
+		// everyone guesses (arrows), then the rarer ones; y and enter last.
+		drop: append(append([]key.Binding{k.Refresh}, nav...), tab, k.RunAll, k.Back, lk.Open, k.Run),
+	}
 }
 
 // canRun says whether y does something for the item.

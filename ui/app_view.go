@@ -72,7 +72,12 @@ func (m *Model) Render() string {
 	// The body's lines come exactly w cells wide from the components.
 	rows = append(rows, m.viewBody()...)
 	rows = append(rows, styles.Fit(m.viewStatus(), w))
-	help := strings.Split(m.help.View(m.footer), "\n")
+	var help []string
+	if m.help.ShowAll {
+		help = strings.Split(m.help.View(m.footer), "\n")
+	} else {
+		help = []string{m.help.ShortHelpView(m.footer.fit(&m.help, w))}
+	}
 	for i := 0; i < m.helpRows(); i++ {
 		if i < len(help) {
 			rows = append(rows, styles.Fit(help[i], w))

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // KeyMap is the root's own keys: the ones that act on the whole program or
@@ -34,9 +38,36 @@ func DefaultKeyMap() KeyMap {
 }
 
 // footer is the help footer's key map: what has focus, then the root's keys.
+// pinned keys (? help, q quit) are never dropped for lack of room; drop
+// says which of the others go first.
 type footer struct {
-	short []key.Binding
-	full  [][]key.Binding
+	short  []key.Binding
+	full   [][]key.Binding
+	pinned []key.Binding
+	drop   []key.Binding
+}
+
+// fit is the short help's bindings that fit w cells when drawn by h: the
+// others are dropped in f.drop's order before a pinned one ever is.
+func (f footer) fit(h *help.Model, w int) []key.Binding {
+	keep := append([]key.Binding(nil), f.short...)
+	for _, d := range f.drop {
+		if shortWidth(keep, ansi.StringWidth(h.ShortSeparator)) <= w {
+			break
+		}
+		for i := range keep {
+			if sameKey(keep[i], d) {
+				keep = append(keep[:i], keep[i+1:]...)
+				break
+			}
+		}
+	}
+	return keep
+}
+
+// sameKey compares bindings by their keys and help.
+func sameKey(a, b key.Binding) bool {
+	return a.Help() == b.Help() && strings.Join(a.Keys(), ",") == strings.Join(b.Keys(), ",")
 }
 
 // ShortHelp implements help.KeyMap.
@@ -44,3 +75,19 @@ func (f footer) ShortHelp() []key.Binding { return f.short }
 
 // FullHelp implements help.KeyMap.
 func (f footer) FullHelp() [][]key.Binding { return f.full }
+
+// shortWidth is the width of the short help of bindings, untruncated.
+func shortWidth(bindings []key.Binding, sep int) int {
+	n, w := 0, 0
+	for _, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		if n > 0 {
+			w += sep
+		}
+		w += ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+		n++
+	}
+	return w
+}

@@ -25,8 +25,12 @@ type Row struct {
 	Section string
 	// Note is the short status text after the title: what blocks it, what
 	// conflicts, why it failed.
-	Note    string
-	Running bool
+	Note string
+	// WrapNote puts a note that does not fit after the title on the lines
+	// below it, in full, instead of cutting it at the edge: a conflict's
+	// or a failure's reason is what the operator must read.
+	WrapNote bool
+	Running  bool
 }
 
 // SectionOf is the heading of a checklist item id: "Outbound" or "Inbound
@@ -158,6 +162,9 @@ func (m *Model) Select(ref steps.Ref) bool {
 	return false
 }
 
+// Redraw draws the list again (after the styles changed).
+func (m *Model) Redraw() { m.render() }
+
 // Top moves the cursor to the first row.
 func (m *Model) Top() {
 	m.cursor = 0
@@ -241,7 +248,10 @@ func (m *Model) render() {
 			label = it.ID
 		}
 		text := " " + cursor + " " + g + " " + label
-		if r.Note != "" {
+		var below []string
+		if r.Note != "" && r.WrapNote && ansi.StringWidth(text)+2+ansi.StringWidth(r.Note) > w {
+			below = wrapNote(r.Note, w, 4+ansi.StringWidth(st.Glyphs.Cursor)+ansi.StringWidth(g))
+		} else if r.Note != "" {
 			// Titles win over notes: a long title pushes its note right
 			// rather than being cut.
 			if n := ansi.StringWidth(text); n+2 <= col {
@@ -254,10 +264,13 @@ func (m *Model) render() {
 		text = styles.Fit(text, w)
 		if i == m.cursor && m.focused {
 			lines = append(lines, st.Selected.Render(text))
-			continue
+		} else {
+			// Colour only the glyph so the rest stays readable on any theme.
+			lines = append(lines, strings.Replace(text, g, gs.Render(g), 1))
 		}
-		// Colour only the glyph so the rest stays readable on any theme.
-		lines = append(lines, strings.Replace(text, g, gs.Render(g), 1))
+		for _, l := range below {
+			lines = append(lines, gs.Render(l))
+		}
 	}
 	top := 0
 	if len(lines) > h {
@@ -270,4 +283,14 @@ func (m *Model) render() {
 		}
 	}
 	m.lines = out
+}
+
+// wrapNote wraps a note to lines of w cells, indented by indent, in full.
+func wrapNote(note string, w, indent int) []string {
+	text := ansi.Wrap(note, max(10, w-indent), "")
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = styles.Fit(strings.Repeat(" ", indent)+l, w)
+	}
+	return lines
 }

@@ -104,8 +104,8 @@ func Content(in *Input, st *styles.Styles, w int, highlight func(string) string)
 	}
 	if len(stmts) > 0 {
 		line("")
-		line(st.Section.Render(heading))
-		line(SQLText(stmts, st, highlight))
+		line(wrap.Render(st.Section.Render(heading)))
+		line(SQLText(stmts, st, max(10, w-2), highlight))
 		if notes := secretNotes(stmts, in.AskMasterKey, in.MasterKeyEnv); notes != "" {
 			line(wrap.Render(st.Subtle.Render(notes)))
 		}
@@ -124,14 +124,16 @@ func Content(in *Input, st *styles.Styles, w int, highlight func(string) string)
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// SQLText is the statements, masked and highlighted, one batch each.
-func SQLText(stmts []tsql.Statement, st *styles.Styles, highlight func(string) string) string {
+// SQLText is the statements, masked, wrapped to w cells at token
+// boundaries and highlighted, one batch each.
+func SQLText(stmts []tsql.Statement, st *styles.Styles, w int, highlight func(string) string) string {
 	parts := make([]string, 0, len(stmts))
 	for _, s := range stmts {
 		text := MaskSecrets(s.Text, st.Glyphs.Mask)
 		if s.Database != "" && s.Database != "master" {
 			text = "USE " + tsql.QuoteIdent(s.Database) + ";\n" + text
 		}
+		text = WrapSQL(text, w)
 		if highlight != nil && !st.NoColor {
 			text = highlight(text)
 		}

@@ -3,6 +3,7 @@
 package detail
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -90,6 +91,13 @@ func (d *Model) SetContent(ref steps.Ref, key, content string) {
 	d.render()
 }
 
+// Redraw makes the next SetContent redraw even an unchanged step (after
+// the styles changed).
+func (d *Model) Redraw() {
+	d.key = ""
+	d.render()
+}
+
 // Top scrolls back to the first line.
 func (d *Model) Top() {
 	d.vp.GotoTop()
@@ -113,13 +121,21 @@ func (d *Model) Update(msg tea.KeyPressMsg) {
 	d.render()
 }
 
-// render draws the visible part into lines.
+// render draws the visible part into lines. When the content goes on below
+// the pane, its last line says so: a pane that ends at its edge otherwise
+// reads as the whole step.
 func (d *Model) render() {
 	d.lines = styles.PadLines(strings.Split(d.vp.View(), "\n"), d.h)
+	if d.h > 1 && !d.vp.AtBottom() {
+		d.lines[d.h-1] = d.st.Subtle.Render(fmt.Sprintf("%s more below: %s/j or pgdn to scroll", d.st.Glyphs.Down, d.st.Glyphs.Down))
+	}
 	for i := range d.lines {
 		d.lines[i] = styles.Fit(d.lines[i], d.w)
 	}
 }
+
+// MoreBelow reports whether the content goes on below the pane.
+func (d *Model) MoreBelow() bool { return !d.vp.AtBottom() }
 
 // Lines is the visible part, exactly h lines of w cells.
 func (d *Model) Lines() []string { return d.lines }
