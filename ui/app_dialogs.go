@@ -3,15 +3,27 @@ package ui
 import (
 	"github.com/mirrorcert/mirrorcert/steps"
 	"github.com/mirrorcert/mirrorcert/ui/dialog"
+	"github.com/mirrorcert/mirrorcert/ui/sched"
 )
 
-// openConfirmAll asks before A runs refs.
-func (m *Model) openConfirmAll(refs []steps.Ref) {
-	names := make([]string, len(refs))
-	for i, r := range refs {
-		names[i] = r.Host + ": " + m.title(r)
+// openConfirmAll asks before A runs p.Run, listing apart the steps that
+// will wait for something only the operator can do.
+func (m *Model) openConfirmAll(p sched.Plan) {
+	refs := p.Run
+	// Failed steps first: that A runs them again is the news.
+	var names, rest []string
+	for _, r := range refs {
+		if m.sched.Failed[r] {
+			names = append(names, r.Host+": "+m.title(r)+" (failed: runs again)")
+		} else {
+			rest = append(rest, r.Host+": "+m.title(r))
+		}
 	}
+	names = append(names, rest...)
 	d := dialog.NewConfirmAll(m.st, names, m.opts.AskMasterKeyPassword)
+	for _, w := range p.Wait {
+		d.Waits = append(d.Waits, w.Ref.Host+": "+m.title(w.Ref)+" "+m.st.Glyphs.Arrow+" "+m.refNames(w.Ref.Host, w.For))
+	}
 	for _, r := range refs {
 		if r.ID == steps.IDMasterKey && m.mkFromEnv(r.Host) {
 			d.FromEnv = append(d.FromEnv, r.Host+" from "+m.mkEnvVar(r.Host))

@@ -11,6 +11,7 @@ import (
 	"github.com/mirrorcert/mirrorcert/ui/checklist"
 	"github.com/mirrorcert/mirrorcert/ui/dialog"
 	"github.com/mirrorcert/mirrorcert/ui/sched"
+	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
 type dialogKind int
@@ -99,11 +100,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(msg, m.keys.RunAll):
-		refs := m.pendingForAll()
-		if len(refs) == 0 {
+		p := m.planAll()
+		if len(p.Run) == 0 {
+			if len(p.Wait) > 0 {
+				return m.setNote(fmt.Sprintf("Nothing A can run: %d step%s will wait for %s", len(p.Wait), styles.Plural(len(p.Wait)), m.waitNames(p.Wait)), false)
+			}
 			return m.setNote("Nothing pending to run: conflicts and manual steps need you, see the checklist", false)
 		}
-		m.openConfirmAll(refs)
+		m.openConfirmAll(p)
 		return nil
 	}
 	if m.focus == focusDetail {

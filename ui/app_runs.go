@@ -125,14 +125,32 @@ func (m *Model) schedule() tea.Cmd {
 	if len(cmds) > 0 || m.sched.Busy("") {
 		return tea.Batch(cmds...)
 	}
-	left := m.sched.Left(&m.snap.Checklist)
-	ran := m.sched.Ran
+	ran, failed := m.sched.Ran, m.sched.FailedInBatch
 	m.sched.EndAll()
 	m.endRunAll()
-	if m.snap.Checklist.Complete() {
-		return m.setNote(fmt.Sprintf("Ran %d steps", ran), false)
+	note := fmt.Sprintf("Ran %d step%s", ran, styles.Plural(ran))
+	if failed > 0 {
+		note += fmt.Sprintf("; %d failed: see the checklist", failed)
 	}
-	return m.setNote(fmt.Sprintf("Ran %d steps; %d could not run (failed, blocked, conflict or manual): see the checklist", ran, left), left > 0)
+	if w := m.planAll().Wait; len(w) > 0 {
+		note += fmt.Sprintf("; %d will wait for %s", len(w), m.waitNames(w))
+	}
+	return m.setNote(note, failed > 0)
+}
+
+// waitNames names what waiting steps wait for, each once.
+func (m *Model) waitNames(ws []sched.Wait) string {
+	seen := map[steps.Ref]bool{}
+	var refs []steps.Ref
+	for _, w := range ws {
+		for _, r := range w.For {
+			if !seen[r] {
+				seen[r] = true
+				refs = append(refs, r)
+			}
+		}
+	}
+	return m.refNames("", refs)
 }
 
 // cancelAll cancels every run in flight and stops "run all". It returns what
@@ -168,25 +186,12 @@ func (m *Model) hostOrder() []string {
 	return out
 }
 
-// pendingForAll lists what A would run: every pending or blocked item that is
-// not manual, in host order. Conflicts and manual steps need the operator.
-func (m *Model) pendingForAll() []steps.Ref {
-	var out []steps.Ref
-	for _, h := range m.snap.Checklist.Hosts {
-		for _, it := range h.Items {
-			if it.Manual {
-				continue
-			}
-			if it.Status == steps.Pending || it.Status == steps.Blocked {
-				out = append(out, it.Ref)
-			}
-		}
-	}
-	return out
-}
+// planAll is what A would do now: the steps it runs (failed ones again)
+// and those that wait for something only the operator can do.
+func (m *Model) planAll() sched.Plan { return sched.ForAll(&m.snap.Checklist) }
 
 // canRunAll reports whether A has something to run.
-func (m *Model) canRunAll() bool { return len(m.pendingForAll()) > 0 }
+func (m *Model) canRunAll() bool { return len(m.planAll().Run) > 0 }
 
 // beginRunAll starts "run all" over refs, the steps the operator approved.
 func (m *Model) beginRunAll(refs []steps.Ref) tea.Cmd {

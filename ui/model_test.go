@@ -368,7 +368,7 @@ func TestConnectionErrorShownInFull(t *testing.T) {
 	if !strings.Contains(screen(m), "✗ HOST_B") {
 		t.Errorf("HOST_B's tab does not show the failure:\n%s", screen(m))
 	}
-	if m.keys.Run.Enabled() || m.keys.RunAll.Enabled() && len(m.pendingForAll()) == 0 {
+	if m.keys.Run.Enabled() || m.keys.RunAll.Enabled() && len(m.planAll().Run) == 0 {
 		t.Error("y offered on a host that was not read")
 	}
 }

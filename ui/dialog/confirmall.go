@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
@@ -19,6 +21,9 @@ type ConfirmAll struct {
 	// ("HOST from VAR"); Asked how many are asked.
 	FromEnv []string
 	Asked   int
+	// Waits are the steps A will not reach: each waits for a step only the
+	// operator can do (a manual copy, a conflict, a host not read).
+	Waits []string
 }
 
 // NewConfirmAll builds the question for steps.
@@ -33,7 +38,18 @@ func (c *ConfirmAll) View() string {
 	st := c.st
 	n := len(c.Steps)
 	title := fmt.Sprintf("Run %d pending step%s?", n, styles.Plural(n))
-	tail := []Part{Line(""), Para("Steps run host by host in dependency order, one at a time per host. Conflicts and manual steps are left for you.")}
+	var tail []Part
+	if len(c.Waits) > 0 {
+		tail = append(tail, Line(""), Line(fmt.Sprintf("Will wait (%d), for steps only you can do:", len(c.Waits))))
+		for i, w := range c.Waits {
+			if i == 3 && len(c.Waits) > 4 {
+				tail = append(tail, Line(fmt.Sprintf("  %s and %d more", st.Glyphs.Ellipsis, len(c.Waits)-i)))
+				break
+			}
+			tail = append(tail, Line(ansi.Truncate("  "+w, c.boxWidth()-4, st.Glyphs.Ellipsis)))
+		}
+	}
+	tail = append(tail, Line(""), Para("Steps run host by host in dependency order, one at a time per host. Conflicts and manual steps are left for you."))
 	if len(c.FromEnv) > 0 {
 		tail = append(tail, Para("Master key passwords from the environment: "+strings.Join(c.FromEnv, ", ")+"."))
 	}

@@ -101,12 +101,14 @@ func roots(c *steps.Checklist, ref steps.Ref, runs, seen map[steps.Ref]bool) []s
 	return out
 }
 
-// BeginAll starts `A` over refs, the steps the operator approved.
+// BeginAll starts `A` over refs, the steps the operator approved. Their
+// failure marks go: `A` retries a failed step.
 func (s *State) BeginAll(refs []steps.Ref) {
 	s.RunAll, s.Ran, s.FailedInBatch = true, 0, 0
 	s.Allowed = map[steps.Ref]bool{}
 	for _, r := range refs {
 		s.Allowed[r] = true
+		delete(s.Failed, r)
 	}
 }
 

@@ -116,3 +116,39 @@ func TestAskQueue(t *testing.T) {
 		t.Error("a typed password is not used exactly once")
 	}
 }
+
+// Item 11: A runs pending steps, blocked ones whose blockers it runs too,
+// and lists apart the ones waiting for a manual step, naming it.
+func TestForAllSeparatesWhatWaitsForTheOperator(t *testing.T) {
+	c := list("A")
+	cp := ref("A", "inbound/B/copy")
+	peer := ref("A", "inbound/B/certificate")
+	c.Hosts[0].Items = append(c.Hosts[0].Items,
+		steps.Item{Ref: cp, Title: "Copy", Manual: true, Status: steps.Pending},
+		steps.Item{Ref: peer, Title: "Peer certificate", Status: steps.Blocked, Needs: []steps.Ref{cp}, BlockedBy: []steps.Ref{cp}},
+		steps.Item{Ref: ref("A", "inbound/B/connect"), Title: "Connect", Status: steps.Blocked, Needs: []steps.Ref{peer}, BlockedBy: []steps.Ref{peer}},
+	)
+	p := ForAll(&c)
+	if len(p.Run) != 2 || p.Run[0] != ref("A", steps.IDMasterKey) || p.Run[1] != ref("A", steps.IDCertificate) {
+		t.Fatalf("run %v", p.Run)
+	}
+	if len(p.Wait) != 2 {
+		t.Fatalf("wait %v", p.Wait)
+	}
+	for _, w := range p.Wait {
+		if len(w.For) != 1 || w.For[0] != cp {
+			t.Errorf("%v waits for %v, want the manual copy", w.Ref, w.For)
+		}
+	}
+}
+
+// Item 11: A retries a failed step.
+func TestBeginAllRetriesFailedSteps(t *testing.T) {
+	c := list("A")
+	s := New()
+	s.Record(ref("A", steps.IDMasterKey), true)
+	s.BeginAll(ForAll(&c).Run)
+	if due := s.Due(&c); len(due) != 1 || due[0] != ref("A", steps.IDMasterKey) {
+		t.Fatalf("due %v: the failed step is not retried", due)
+	}
+}
