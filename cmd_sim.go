@@ -31,6 +31,7 @@ func newSimCmd() *cobra.Command {
 		keyFile  string
 		verbose  bool
 		scenario string
+		cms      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -69,6 +70,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				Dir:      dir,
 				CertFile: certFile,
 				KeyFile:  keyFile,
+				CMS:      cms,
 			}
 			if verbose {
 				cfg.Logf = func(format string, args ...any) {
@@ -89,7 +91,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			}
 			out := cmd.OutOrStdout()
 			for _, in := range c.Instances() {
-				fmt.Fprintf(out, "%s %s\n", in.Name, in.Addr)
+				fmt.Fprintf(out, "%s %s address %s\n", in.Name, in.Addr, in.Address)
 			}
 			if generated {
 				// A throwaway for a simulator the user just asked for; a
@@ -117,6 +119,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&certFile, "cert", "", "TLS certificate PEM file (with --key; default: generated self-signed)")
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
+	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
 	return cmd
 }

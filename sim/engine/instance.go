@@ -18,6 +18,7 @@ type instance struct {
 	mu       sync.Mutex
 	cat      *catalog
 	nextSPID atomic.Int32
+	mirror   mirrorState // live mirroring connections (mirror_conns.go)
 }
 
 // New creates a simulated instance with a freshly installed master catalog:
