@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
 	"github.com/mirrorcert/mirrorcert/ui/checklist"
 	"github.com/mirrorcert/mirrorcert/ui/detail"
 	"github.com/mirrorcert/mirrorcert/ui/dialog"
@@ -57,6 +58,9 @@ type outcome struct {
 	kind   sched.Kind
 	result Result
 	err    error
+	// ran are the statements the run sent (as shown, secrets masked), so
+	// the pane can show what ran even when the item now shows others.
+	ran []tsql.Statement
 }
 
 // note is the status line's message.
@@ -94,6 +98,7 @@ type Model struct {
 	ask        sched.Ask
 	cancels    map[uint64]context.CancelFunc
 	outcomes   map[steps.Ref]outcome
+	ranStmts   map[uint64][]tsql.Statement // by run id, while it runs
 	refreshing map[string]bool // "" = every host
 	note       note
 	footer     footer
@@ -122,6 +127,7 @@ func New(opts Options) *Model {
 		sched:      sched.New(),
 		cancels:    map[uint64]context.CancelFunc{},
 		outcomes:   map[steps.Ref]outcome{},
+		ranStmts:   map[uint64][]tsql.Statement{},
 		refreshing: map[string]bool{},
 		highlights: map[string]string{},
 	}

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
 	"github.com/mirrorcert/mirrorcert/ui/sched"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
@@ -42,6 +43,7 @@ func (m *Model) startRun(kind sched.Kind, ref steps.Ref, opts RunOptions, confir
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancels[r.ID] = cancel
 	delete(m.outcomes, ref)
+	m.ranStmts[r.ID] = m.statementsFor(kind, ref)
 	m.log.Info("run started", "host", ref.Host, "step", ref.ID, "run", r.ID, "kind", int(kind))
 	cmds := []tea.Cmd{runCmd(ctx, m.opts.Backend, r.ID, kind, ref, opts, confirm)}
 	if !wasBusy {
@@ -65,7 +67,8 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 	pw := res.GeneratedMasterKeyPassword
 	// The outcome keeps only the fact that a password was generated.
 	res.GeneratedMasterKeyPassword = ""
-	m.outcomes[msg.Ref] = outcome{kind: msg.Kind, result: res, err: msg.Err}
+	m.outcomes[msg.Ref] = outcome{kind: msg.Kind, result: res, err: msg.Err, ran: m.ranStmts[msg.RunID]}
+	delete(m.ranStmts, msg.RunID)
 	m.applySnapshot(msg.Snap)
 	if pw != "" && msg.Err != nil {
 		// The statement may have run before the connection was lost or
@@ -197,4 +200,17 @@ func (m *Model) canRunAll() bool { return len(m.planAll().Run) > 0 }
 func (m *Model) beginRunAll(refs []steps.Ref) tea.Cmd {
 	m.sched.BeginAll(refs)
 	return m.schedule()
+}
+
+// statementsFor is what a run of kind on ref sends: the item's statements,
+// or its conflict's fix.
+func (m *Model) statementsFor(kind sched.Kind, ref steps.Ref) []tsql.Statement {
+	it := m.snap.Checklist.Item(ref)
+	switch {
+	case it == nil || kind == sched.Manual:
+		return nil
+	case kind == sched.Remedy && it.Conflict != nil:
+		return it.Conflict.Remedy
+	}
+	return it.Statements
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mirrorcert/mirrorcert/steps"
 	"github.com/mirrorcert/mirrorcert/ui/checklist"
 	"github.com/mirrorcert/mirrorcert/ui/detail"
+	"github.com/mirrorcert/mirrorcert/ui/sched"
 	"github.com/mirrorcert/mirrorcert/ui/tabs"
 )
 
@@ -134,7 +135,8 @@ func (m *Model) syncDetail() {
 
 // detailOutcome puts a run's result in the detail pane's terms.
 func detailOutcome(o outcome) *detail.Outcome {
-	d := &detail.Outcome{OK: o.err == nil, Duration: o.result.Duration, Statements: o.result.Statements, Messages: o.result.Messages}
+	d := &detail.Outcome{OK: o.err == nil, Duration: o.result.Duration, Statements: o.result.Statements, Messages: o.result.Messages,
+		Ran: o.ran, Fix: o.kind == sched.Remedy, Manual: o.kind == sched.Manual}
 	if o.err == nil {
 		return d
 	}

@@ -22,6 +22,10 @@ type Outcome struct {
 	// ErrHead is "Msg N, Level L, State S, Line L" for a server error, ""
 	// otherwise; ErrText the message; Explain what it usually means.
 	ErrHead, ErrText, Explain string
+	// Ran are the statements the run sent; Fix marks a conflict's fix
+	// (not the step itself), Manual a confirmed manual step.
+	Ran         []tsql.Statement
+	Fix, Manual bool
 }
 
 // Input is everything the pane shows about one step. The root fills it from
@@ -75,7 +79,9 @@ func Content(in *Input, st *styles.Styles, w int, highlight func(string) string)
 		para("Connection:", in.HostErr+" Fix that, then press r to connect again.")
 	}
 	para("Why:", it.Why)
-	if !it.Manual {
+	if !it.Manual && stillToRun(it.Status) {
+		// What the step would change: not true of a step done, nor of an
+		// object that exists in another form (its fix says what changes).
 		para("Changes:", it.Changes) // a manual step's changes are its instructions, below
 	}
 	if it.Status == steps.Blocked {
@@ -119,7 +125,12 @@ func Content(in *Input, st *styles.Styles, w int, highlight func(string) string)
 	} else if in.Outcome != nil {
 		line("")
 		line(st.Section.Render("Result"))
-		b.WriteString(outcomeText(in.Outcome, st, wrap))
+		b.WriteString(outcomeText(in.Outcome, it.Status, st, wrap))
+		if o := in.Outcome; o.OK && len(o.Ran) > 0 && !sameStatements(o.Ran, stmts) {
+			// The T-SQL above is what would run now; say what did.
+			line(st.Label.Render("Ran:"))
+			line(SQLText(o.Ran, st, max(10, w-2), highlight))
+		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -169,16 +180,60 @@ func secretNotes(stmts []tsql.Statement, ask bool, env string) string {
 	return strings.Join(notes, " ")
 }
 
-// outcomeText describes a finished run.
-func outcomeText(o *Outcome, st *styles.Styles, wrap lipgloss.Style) string {
+// stillToRun reports whether a step in status s has yet to make its change.
+func stillToRun(s steps.Status) bool {
+	return s == steps.Pending || s == steps.Blocked || s == steps.Failed
+}
+
+// sameStatements reports whether a and b are the same statements.
+func sameStatements(a, b []tsql.Statement) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Text != b[i].Text || a[i].Database != b[i].Database {
+			return false
+		}
+	}
+	return true
+}
+
+// outcomeText describes a finished run, in terms true for the item's
+// status now.
+func outcomeText(o *Outcome, now steps.Status, st *styles.Styles, wrap lipgloss.Style) string {
 	var b strings.Builder
 	switch {
-	case o.OK:
-		what := fmt.Sprintf("%s Done in %s", st.Glyphs.Done, styles.Duration(o.Duration))
+	case o.OK && o.Fix:
+		what := fmt.Sprintf("%s Fix applied in %s", st.Glyphs.Done, styles.Duration(o.Duration))
 		if o.Statements > 0 {
 			what += fmt.Sprintf(" (%d statement%s)", o.Statements, styles.Plural(o.Statements))
 		}
 		b.WriteString(st.OK.Render(what) + "\n")
+		switch now {
+		case steps.Done:
+			b.WriteString(wrap.Render("The step is now done.") + "\n")
+		case steps.Pending, steps.Failed:
+			b.WriteString(wrap.Render("The step itself is still to run: its T-SQL is above; press y to run it.") + "\n")
+		case steps.Blocked:
+			b.WriteString(wrap.Render("The step itself is still to run, once what blocks it is done.") + "\n")
+		case steps.Conflict:
+			b.WriteString(wrap.Render(st.Warn.Render("The server still differs from the plan: see the conflict above.")) + "\n")
+		}
+		for _, msg := range o.Messages {
+			b.WriteString(wrap.Render(st.Subtle.Render(msg)) + "\n")
+		}
+	case o.OK:
+		what := fmt.Sprintf("%s Done in %s", st.Glyphs.Done, styles.Duration(o.Duration))
+		if o.Manual {
+			what = fmt.Sprintf("%s Confirmed", st.Glyphs.Done)
+		}
+		if o.Statements > 0 {
+			what += fmt.Sprintf(" (%d statement%s)", o.Statements, styles.Plural(o.Statements))
+		}
+		b.WriteString(st.OK.Render(what) + "\n")
+		if now != steps.Done && now != steps.Unknown {
+			b.WriteString(wrap.Render(st.Warn.Render("The server does not show the change yet: press r to read it again.")) + "\n")
+		}
 		for _, msg := range o.Messages {
 			b.WriteString(wrap.Render(st.Subtle.Render(msg)) + "\n")
 		}
