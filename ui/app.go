@@ -99,7 +99,7 @@ type Model struct {
 	cancels    map[uint64]context.CancelFunc
 	outcomes   map[steps.Ref]outcome
 	ranStmts   map[uint64][]tsql.Statement // by run id, while it runs
-	refreshing map[string]bool // "" = every host
+	refreshing map[string]bool             // "" = every host
 	note       note
 	footer     footer
 	quit       quitState
