@@ -238,7 +238,7 @@ func (m *Model) applySnapshot(s Snapshot) {
 		return
 	}
 	sel, ok := m.selectedRef()
-	m.snap = s
+	m.snap = cleanSnapshot(s)
 	m.sync()
 	if !m.placed && len(s.Checklist.Hosts) > 0 && len(m.refreshing) == 0 {
 		// The first full read: start where the work is, not on the first

@@ -63,7 +63,8 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 		cancel()
 		delete(m.cancels, msg.RunID)
 	}
-	res := msg.Result
+	res, runErr := cleanResult(msg.Result, msg.Err)
+	msg.Err = runErr
 	pw := res.GeneratedMasterKeyPassword
 	// The outcome keeps only the fact that a password was generated.
 	res.GeneratedMasterKeyPassword = ""

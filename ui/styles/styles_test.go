@@ -27,3 +27,15 @@ func TestNoColorHasNoColourAndASCIIHasNoSymbols(t *testing.T) {
 		t.Errorf("ascii no-colour done glyph = %q", out)
 	}
 }
+
+func TestCleanDropsControlCharacters(t *testing.T) {
+	if got := Clean("a\x1b[31mb\x07c\rd\u009be"); got != "a[31mbc de" {
+		t.Errorf("Clean = %q", got)
+	}
+	if got := CleanLines("CREATE\n  [x\x1by];"); got != "CREATE\n  [xy];" {
+		t.Errorf("CleanLines = %q", got)
+	}
+	if s := "plain [name]"; Clean(s) != s {
+		t.Error("a clean string changed")
+	}
+}

@@ -42,14 +42,7 @@ func PadLines(lines []string, n int) []string {
 // bells...) from text a server supplied, so a name or message can never
 // drive the terminal. Newlines and tabs become spaces.
 func Clean(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !strings.ContainsFunc(s, isControl) {
 		return s
 	}
 	var b strings.Builder
@@ -57,7 +50,7 @@ func Clean(s string) string {
 		switch {
 		case r == '\n' || r == '\t' || r == '\r':
 			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		case isControl(r):
 			// dropped
 		default:
 			b.WriteRune(r)
@@ -85,3 +78,18 @@ func Plural(n int) string {
 	}
 	return "s"
 }
+
+// CleanLines is Clean for text of several lines (T-SQL): newlines stay.
+func CleanLines(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && isControl(r) }) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Clean(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// isControl reports a C0 or C1 control character (or DEL).
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
