@@ -48,24 +48,28 @@ func setupTUI(root *cobra.Command) {
 		}
 		var p *plan.Plan
 		var err error
+		var fr ui.FormResult
 		if planPath == "" {
-			p, err = ui.RunPlanForm(cmd.Context(), time.Now().UTC())
+			fr, err = ui.RunPlanForm(cmd.Context(), time.Now().UTC(), noColor(), tf.ascii)
 			if errors.Is(err, ui.ErrFormAborted) {
 				return exitCode(2, errors.New("cancelled: no plan, nothing done"))
 			}
 			if err != nil {
 				return exitCode(2, err)
 			}
+			p = fr.Plan
 			if err := cf.override(p); err != nil {
 				return exitCode(2, err)
 			}
+			// Said again after the TUI, where it stays on the screen.
+			defer fmt.Fprintln(cmd.ErrOrStderr(), ui.SavedNote(fr.Saved))
 		} else {
 			p, err = loadPlan(planPath, &cf, cmd.ErrOrStderr(), "mirrorcert")
 			if err != nil {
 				return exitCode(2, err)
 			}
 		}
-		pw, err := collectPasswords(p, cmd.ErrOrStderr())
+		pw, err := collectPasswords(p, fr.Password, cmd.ErrOrStderr())
 		if err != nil {
 			return exitCode(2, err)
 		}
@@ -90,7 +94,7 @@ func setupTUI(root *cobra.Command) {
 		defer be.Close()
 		return runTUI(cmd.Context(), ui.Options{
 			Backend: be, PlanLabel: label, Mode: p.Mode, Transfer: p.Transfer,
-			NoColor: noColor(), ASCII: tf.ascii, AskMasterKeyPassword: true, Logger: log,
+			NoColor: noColor(), ASCII: tf.ascii, AskMasterKeyPassword: true, Logger: log, Note: startNote(planPath, fr),
 			MasterKeyFromEnv: func(h string) bool { return os.Getenv(masterKeyEnvVar(h)) != "" },
 			MasterKeyEnvVar:  masterKeyEnvVar,
 		})
@@ -116,14 +120,28 @@ func needTerminal() error {
 // noColor honours the NO_COLOR convention (any non-empty value).
 func noColor() bool { return os.Getenv("NO_COLOR") != "" }
 
+// startNote is the TUI's first status line: after the form, where the plan
+// was saved and how to use it again.
+func startNote(planPath string, fr ui.FormResult) string {
+	if planPath != "" {
+		return ""
+	}
+	return ui.SavedNote(fr.Saved)
+}
+
 // collectPasswords gets every host's connection password before the TUI
-// starts: from the environment, else a prompt on the terminal. Prompting
-// later would fight the TUI for the screen.
-func collectPasswords(p *plan.Plan, stderr io.Writer) (map[string]string, error) {
+// starts: from the environment, else the password the form asked once
+// (shared), else a prompt on the terminal. Prompting later would fight the
+// TUI for the screen.
+func collectPasswords(p *plan.Plan, shared string, stderr io.Writer) (map[string]string, error) {
 	ask := passwordSource(stderr, p)
 	out := map[string]string{}
 	for _, h := range p.Hosts {
 		if h.Auth.Integrated {
+			continue
+		}
+		if _, ok := session.PasswordFromEnv(nil, h.Name); !ok && shared != "" {
+			out[h.Name] = shared
 			continue
 		}
 		pw, err := ask(h.Name)

@@ -41,6 +41,8 @@ type Options struct {
 	// ManualCopyBySimulator says that confirming a copy step makes the
 	// simulator copy the file (demo --scenario file).
 	ManualCopyBySimulator bool
+	// Note is the first status line (e.g. where the form saved the plan).
+	Note string
 	// Snapshot, when set, is shown before the first refresh finishes.
 	Snapshot *Snapshot
 	Logger   *slog.Logger
@@ -103,6 +105,8 @@ type Model struct {
 	note       note
 	footer     footer
 	quit       quitState
+	// trustAsked is set once the TLS trust question was asked.
+	trustAsked bool
 	// placed is set once the selection was put on the first runnable step.
 	placed bool
 	// highlights caches highlighted T-SQL by statement text: highlighting
@@ -148,6 +152,9 @@ func New(opts Options) *Model {
 	if opts.Backend != nil {
 		m.refreshing[""] = true
 	}
+	if opts.Note != "" {
+		m.note = note{text: opts.Note}
+	}
 	m.layout()
 	m.sync()
 	return m
@@ -185,6 +192,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.log.Warn("refresh failed", "host", msg.Host, "err", msg.Err)
 		}
 		cmd = m.schedule()
+		m.askTrust()
+	case trustDoneMsg:
+		delete(m.refreshing, "")
+		m.applySnapshot(msg.Snap)
+		if msg.Err != nil {
+			cmd = m.setNote("Could not trust the certificates: "+msg.Err.Error(), true)
+		}
 	case runDoneMsg:
 		cmd = m.finishRun(msg)
 	case clearNoteMsg:

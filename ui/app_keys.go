@@ -23,6 +23,7 @@ const (
 	dlgTypeName
 	dlgMasterKey
 	dlgManual
+	dlgTrust
 )
 
 // dialogBox is what every dialog component offers the root.
@@ -189,6 +190,9 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case dialog.Cancel:
 		m.closeDialog()
+		if d.kind == dlgTrust {
+			return m.setNote("Not trusted: fix the certificate (or its CA), then press r", false)
+		}
 		if d.forAll {
 			m.ask.Forget()
 			return m.setNote("Nothing ran: run all pending was cancelled at the master key passwords", false)
@@ -214,6 +218,8 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 		return m.requestQuit()
 	case dlgManual:
 		return m.startRun(sched.Manual, d.ref, RunOptions{}, "")
+	case dlgTrust:
+		return m.trustAndReconnect()
 	case dlgTypeName:
 		return m.startRun(sched.Remedy, d.ref, RunOptions{}, d.box.(*dialog.TypeName).Object)
 	case dlgMasterKey:

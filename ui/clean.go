@@ -21,9 +21,12 @@ func cleanSnapshot(s Snapshot) Snapshot {
 	hosts := s.Hosts
 	for i := range hosts {
 		h := hosts[i]
-		c := HostInfo{Name: styles.Clean(h.Name), Server: styles.Clean(h.Server), Role: styles.Clean(h.Role),
-			Connected: h.Connected, Err: styles.Clean(h.Err), Version: styles.Clean(h.Version)}
-		if c != h {
+		c := h
+		c.Name, c.Server, c.Role = styles.Clean(h.Name), styles.Clean(h.Server), styles.Clean(h.Role)
+		c.Err, c.Version = styles.Clean(h.Err), styles.Clean(h.Version)
+		// Field by field, not c != h: HostInfo may grow fields that are
+		// not comparable.
+		if c.Name != h.Name || c.Server != h.Server || c.Role != h.Role || c.Err != h.Err || c.Version != h.Version {
 			if &hosts[0] == &s.Hosts[0] {
 				hosts = append([]HostInfo(nil), s.Hosts...)
 			}
