@@ -104,6 +104,7 @@ type Model struct {
 	refreshing map[string]bool             // "" = every host
 	note       note
 	footer     footer
+	chrome     chrome
 	quit       quitState
 	// trustAsked is set once the TLS trust question was asked.
 	trustAsked bool
@@ -243,6 +244,7 @@ func (m *Model) layout() {
 		m.dlg.box.SetSize(m.width, m.bodyHeight())
 	}
 	m.store.SetSize(m.width, m.bodyHeight())
+	m.renderChrome()
 }
 
 // applySnapshot shows a newer snapshot, keeping the selection on the same item.

@@ -71,4 +71,6 @@ func (m *Model) setDark(dark bool) {
 	clear(m.highlights)
 	m.list.Redraw()
 	m.detail.Redraw()
+	m.tabs.Redraw()
+	m.renderChrome()
 }

@@ -24,6 +24,7 @@ func (m *Model) sync() {
 	m.syncRows()
 	m.syncDetail()
 	m.syncKeys()
+	m.renderChrome()
 }
 
 // syncRows builds the tabs and the selected host's checklist rows.

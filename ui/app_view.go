@@ -68,15 +68,13 @@ func (m *Model) View() tea.View {
 func (m *Model) Render() string {
 	rows := make([]string, 0, m.height+8)
 	w := m.width
-	rows = append(rows, styles.Fit(m.viewTitle(), w), styles.Fit(m.viewTabs(), w), styles.Fit(m.viewHostInfo(), w))
+	rows = append(rows, m.chrome.title, styles.Fit(m.viewTabs(), w), m.chrome.hostInfo)
 	// The body's lines come exactly w cells wide from the components.
 	rows = append(rows, m.viewBody()...)
 	rows = append(rows, styles.Fit(m.viewStatus(), w))
-	var help []string
+	help := []string{m.chrome.footer}
 	if m.help.ShowAll {
 		help = strings.Split(m.help.View(m.footer), "\n")
-	} else {
-		help = []string{m.help.ShortHelpView(m.footer.fit(&m.help, w))}
 	}
 	for i := 0; i < m.helpRows(); i++ {
 		if i < len(help) {
@@ -89,6 +87,17 @@ func (m *Model) Render() string {
 		rows = rows[:m.height]
 	}
 	return strings.Join(rows, "\n")
+}
+
+// chrome is the title, host line and short help, drawn when what they show
+// changes (at the end of Update and on resize), not on every frame.
+type chrome struct{ title, hostInfo, footer string }
+
+// renderChrome draws the chrome.
+func (m *Model) renderChrome() {
+	w := m.width
+	m.chrome = chrome{title: styles.Fit(m.viewTitle(), w), hostInfo: styles.Fit(m.viewHostInfo(), w),
+		footer: styles.Fit(m.help.ShortHelpView(m.footer.fit(&m.help, w)), w)}
 }
 
 func (m *Model) viewTitle() string {

@@ -56,6 +56,7 @@ type Model struct {
 	active int
 	width  int
 	spin   string
+	line   string // the rendered row, rebuilt when what it shows changes
 }
 
 // New returns an empty tab row.
@@ -64,17 +65,32 @@ func New(st *styles.Styles) Model {
 }
 
 // SetSize sets the width.
-func (m *Model) SetSize(w int) { m.width = w }
+func (m *Model) SetSize(w int) {
+	m.width = w
+	m.render()
+}
 
 // SetTabs replaces the tabs, keeping the active index in range.
 func (m *Model) SetTabs(t []Tab) {
 	m.tabs = t
 	m.active = min(max(m.active, 0), max(len(t)-1, 0))
 	m.KeyMap.Next.SetEnabled(len(t) > 1)
+	m.render()
 }
 
 // SetSpinner is the frame busy tabs show.
-func (m *Model) SetSpinner(frame string) { m.spin = frame }
+func (m *Model) SetSpinner(frame string) {
+	if frame == m.spin {
+		return
+	}
+	m.spin = frame
+	for _, t := range m.tabs {
+		if t.Busy {
+			m.render()
+			return
+		}
+	}
+}
 
 // Active is the selected tab's index.
 func (m *Model) Active() int { return m.active }
@@ -83,6 +99,7 @@ func (m *Model) Active() int { return m.active }
 func (m *Model) SetActive(i int) {
 	if i >= 0 && i < len(m.tabs) {
 		m.active = i
+		m.render()
 	}
 }
 
@@ -93,13 +110,17 @@ func (m *Model) Len() int { return len(m.tabs) }
 func (m *Model) Update(msg tea.KeyPressMsg) bool {
 	if key.Matches(msg, m.KeyMap.Next) && len(m.tabs) > 0 {
 		m.active = (m.active + 1) % len(m.tabs)
+		m.render()
 		return true
 	}
 	return false
 }
 
 // View is the tab row, at most width wide when it can be.
-func (m *Model) View() string {
+func (m *Model) View() string { return m.line }
+
+// render draws the row.
+func (m *Model) render() {
 	st := m.st
 	texts := make([]string, len(m.tabs))
 	for i, t := range m.tabs {
@@ -124,8 +145,11 @@ func (m *Model) View() string {
 			texts[i] = st.Tab.Render(text)
 		}
 	}
-	return fitTabs(texts, m.active, st.Subtle.Render(st.Glyphs.Divider), st.Glyphs.Ellipsis, m.width)
+	m.line = fitTabs(texts, m.active, st.Subtle.Render(st.Glyphs.Divider), st.Glyphs.Ellipsis, m.width)
 }
+
+// Redraw draws the row again (after the styles changed).
+func (m *Model) Redraw() { m.render() }
 
 // fitTabs joins the tabs, dropping tabs before the active one while the line
 // is too wide, so the active host's tab always shows (nine AG replicas do not
