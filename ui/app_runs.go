@@ -194,8 +194,18 @@ func (m *Model) hostOrder() []string {
 // and those that wait for something only the operator can do.
 func (m *Model) planAll() sched.Plan { return sched.ForAll(&m.snap.Checklist) }
 
-// canRunAll reports whether A has something to run.
-func (m *Model) canRunAll() bool { return len(m.planAll().Run) > 0 }
+// canRunAll reports whether A has something to run. A runs something exactly when some step is pending and not manual (a
+// blocked step runs only after such a one), so this needs no full plan.
+func (m *Model) canRunAll() bool {
+	for hi := range m.snap.Checklist.Hosts {
+		for ii := range m.snap.Checklist.Hosts[hi].Items {
+			if it := &m.snap.Checklist.Hosts[hi].Items[ii]; it.Status == steps.Pending && !it.Manual {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // beginRunAll starts "run all" over refs, the steps the operator approved.
 func (m *Model) beginRunAll(refs []steps.Ref) tea.Cmd {

@@ -83,12 +83,13 @@ type Model struct {
 	w, h    int
 	spin    string
 	lines   []string // the rendered view, rebuilt when something it shows changes
+	dirty   bool
 }
 
 // New returns an empty list.
 func New(st *styles.Styles) Model {
 	m := Model{KeyMap: DefaultKeyMap(st), st: st, focused: true, w: 80, h: 10}
-	m.render()
+	m.dirty = true
 	return m
 }
 
@@ -98,7 +99,7 @@ func (m *Model) SetSize(w, h int) {
 		return
 	}
 	m.w, m.h = w, h
-	m.render()
+	m.dirty = true
 }
 
 // SetRows replaces the rows; the cursor stays on the same step when it is
@@ -110,7 +111,7 @@ func (m *Model) SetRows(rows []Row) {
 		m.cursor = min(max(m.cursor, 0), max(len(rows)-1, 0))
 	}
 	m.syncKeys()
-	m.render()
+	m.dirty = true
 }
 
 // SetFocus says whether the list has the keyboard (the cursor row is
@@ -119,7 +120,7 @@ func (m *Model) SetFocus(f bool) {
 	if f != m.focused {
 		m.focused = f
 		m.syncKeys()
-		m.render()
+		m.dirty = true
 	}
 }
 
@@ -134,7 +135,7 @@ func (m *Model) SetSpinner(frame string) {
 	m.spin = frame
 	for i := range m.rows {
 		if m.rows[i].Running {
-			m.render()
+			m.dirty = true
 			return
 		}
 	}
@@ -154,7 +155,7 @@ func (m *Model) Select(ref steps.Ref) bool {
 		if m.rows[i].Item.Ref == ref {
 			if i != m.cursor {
 				m.cursor = i
-				m.render()
+				m.dirty = true
 			}
 			return true
 		}
@@ -163,12 +164,12 @@ func (m *Model) Select(ref steps.Ref) bool {
 }
 
 // Redraw draws the list again (after the styles changed).
-func (m *Model) Redraw() { m.render() }
+func (m *Model) Redraw() { m.dirty = true }
 
 // Top moves the cursor to the first row.
 func (m *Model) Top() {
 	m.cursor = 0
-	m.render()
+	m.dirty = true
 }
 
 func (m *Model) syncKeys() {
@@ -184,13 +185,13 @@ func (m *Model) Update(msg tea.KeyPressMsg) Action {
 	case key.Matches(msg, m.KeyMap.Up):
 		if m.cursor > 0 {
 			m.cursor--
-			m.render()
+			m.dirty = true
 			return Moved
 		}
 	case key.Matches(msg, m.KeyMap.Down):
 		if m.cursor < len(m.rows)-1 {
 			m.cursor++
-			m.render()
+			m.dirty = true
 			return Moved
 		}
 	case key.Matches(msg, m.KeyMap.Open):
@@ -201,11 +202,18 @@ func (m *Model) Update(msg tea.KeyPressMsg) Action {
 	return None
 }
 
-// Lines is the view as exactly h lines of w cells.
-func (m *Model) Lines() []string { return m.lines }
+// Lines is the view as exactly h lines of w cells. It is drawn once after
+// the changes of an Update, not on every frame.
+func (m *Model) Lines() []string {
+	if m.dirty {
+		m.render()
+		m.dirty = false
+	}
+	return m.lines
+}
 
 // View is the list, h lines of w cells.
-func (m *Model) View() string { return strings.Join(m.lines, "\n") }
+func (m *Model) View() string { return strings.Join(m.Lines(), "\n") }
 
 // render draws the list, scrolled so the cursor stays visible.
 func (m *Model) render() {

@@ -49,6 +49,7 @@ type Model struct {
 	// lines is the visible part, each exactly w cells, rebuilt when the
 	// content, size or scroll position changes rather than on every frame.
 	lines []string
+	dirty bool
 }
 
 // New returns an empty pane.
@@ -67,7 +68,7 @@ func (d *Model) SetSize(w, h int) {
 	d.w, d.h = w, h
 	d.vp.SetWidth(w)
 	d.vp.SetHeight(h)
-	d.render()
+	d.dirty = true
 }
 
 // SetFocus enables the scroll keys while the pane has the keyboard.
@@ -88,20 +89,20 @@ func (d *Model) SetContent(ref steps.Ref, key, content string) {
 	}
 	d.ref, d.key = ref, key
 	d.vp.SetContent(content)
-	d.render()
+	d.dirty = true
 }
 
 // Redraw makes the next SetContent redraw even an unchanged step (after
 // the styles changed).
 func (d *Model) Redraw() {
 	d.key = ""
-	d.render()
+	d.dirty = true
 }
 
 // Top scrolls back to the first line.
 func (d *Model) Top() {
 	d.vp.GotoTop()
-	d.render()
+	d.dirty = true
 }
 
 // Update scrolls on the pane's keys.
@@ -118,7 +119,7 @@ func (d *Model) Update(msg tea.KeyPressMsg) {
 	default:
 		return
 	}
-	d.render()
+	d.dirty = true
 }
 
 // render draws the visible part into lines. When the content goes on below
@@ -137,8 +138,15 @@ func (d *Model) render() {
 // MoreBelow reports whether the content goes on below the pane.
 func (d *Model) MoreBelow() bool { return !d.vp.AtBottom() }
 
-// Lines is the visible part, exactly h lines of w cells.
-func (d *Model) Lines() []string { return d.lines }
+// Lines is the visible part, exactly h lines of w cells, drawn once after
+// the changes of an Update.
+func (d *Model) Lines() []string {
+	if d.dirty {
+		d.render()
+		d.dirty = false
+	}
+	return d.lines
+}
 
 // View is the visible part of the content.
-func (d *Model) View() string { return strings.Join(d.lines, "\n") }
+func (d *Model) View() string { return strings.Join(d.Lines(), "\n") }
