@@ -28,6 +28,12 @@ func (m *Model) sync() {
 }
 
 // syncRows builds the tabs and the selected host's checklist rows.
+//
+// Extension point: rows are generic (checklist.Row: a steps.Item with its
+// section and note), so verify's findings ("Checks") or a start sequence
+// are more rows appended here for the host, under their own Section; their
+// keys (v, S) go in KeyMap and handleKey, their runs through startRun with
+// a new sched.Kind, and their results come back as runDoneMsg.
 func (m *Model) syncRows() {
 	hs := m.snap.Checklist.Hosts
 	ts := make([]tabs.Tab, len(hs))
