@@ -31,6 +31,7 @@ func newSimCmd() *cobra.Command {
 		keyFile  string
 		verbose  bool
 		scenario string
+		fid      simFidelity
 		cms      bool
 	)
 	cmd := &cobra.Command{
@@ -71,6 +72,9 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				CertFile: certFile,
 				KeyFile:  keyFile,
 				CMS:      cms,
+			}
+			if err := fid.apply(&cfg, sim.DefaultNames()); err != nil {
+				return exitCode(2, err)
 			}
 			if verbose {
 				cfg.Logf = func(format string, args ...any) {
@@ -121,5 +125,6 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
 	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
+	fid.register(cmd)
 	return cmd
 }
