@@ -47,11 +47,13 @@ func demoDriver(t *testing.T, scenario, fault string, opts ui.Options) (*tuiDriv
 func (d *tuiDriver) run(cmd tea.Cmd) {
 	// A quiet second means settled: server work on the simulator answers well
 	// within it, and what is still out then is a timer.
-	uitest.Settle(cmd, func(msg tea.Msg) tea.Cmd {
+	uitest.SettleWhile(cmd, func(msg tea.Msg) tea.Cmd {
 		var next tea.Cmd
 		d.m, next = d.m.Update(msg)
 		return next
-	}, time.Second, func(msg tea.Msg) bool { return fmt.Sprintf("%T", msg) == "ui.clearNoteMsg" })
+	}, time.Second, func(msg tea.Msg) bool { return fmt.Sprintf("%T", msg) == "ui.clearNoteMsg" },
+		// A step still running on a loaded machine is not "settled".
+		func() bool { return d.m.(*ui.Model).Running() })
 }
 
 func (d *tuiDriver) keys(keys ...string) {

@@ -221,6 +221,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// Running reports whether a step runs or a host is being read: work whose
+// result is still to come (scripted drivers wait for it).
+func (m *Model) Running() bool { return m.busy() }
+
 // busy reports whether anything is in flight (the spinner only ticks then).
 func (m *Model) busy() bool { return m.sched.Busy("") || len(m.refreshing) > 0 }
 
