@@ -228,3 +228,4 @@ func (b *sessionBackend) confirmExtra(ctx context.Context, ref steps.Ref) (bool,
 	}
 	return false, nil
 }
+var _ ui.Verifier = (*sessionBackend)(nil)
