@@ -228,4 +228,5 @@ func (b *sessionBackend) confirmExtra(ctx context.Context, ref steps.Ref) (bool,
 	}
 	return false, nil
 }
+
 var _ ui.Verifier = (*sessionBackend)(nil)
