@@ -115,16 +115,11 @@ func runRotate(cmd *cobra.Command, o *rotateOpts) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, closeAll, err := openSession(ctx, p, &o.cf, stderr, session.MasterKeyFromEnv(nil, nil))
+	s, closeAll, err := openReachable(ctx, p, &o.cf, stderr, session.MasterKeyFromEnv(nil, nil), "rotation changes every host, so all must be reachable")
 	if err != nil {
-		return exitCode(2, err)
+		return err
 	}
 	defer closeAll()
-	for _, h := range s.Hosts() {
-		if h.Err != nil {
-			return exitCode(2, fmt.Errorf("%s; rotation changes every host, so all must be reachable", s.Redactor().Redact(h.Err.Error())))
-		}
-	}
 	out := cmd.OutOrStdout()
 	if o.asJSON {
 		out = stderr // stdout carries only the JSON document
