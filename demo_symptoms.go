@@ -31,6 +31,8 @@ func scenarioSymptom(name string) string {
 		return "fully configured, yet HOST_B answers no mirroring connection"
 	case "port-blocked":
 		return "fully configured, yet nothing reaches HOST_B's endpoint"
+	case "expiring-cert":
+		return "Sales is mirrored and synchronized, and all is well today: keep it that way"
 	}
 	about, _ := sim.ScenarioAbout(name)
 	return about
