@@ -24,9 +24,14 @@
 // pinned connection; different hosts run in parallel.
 //
 // Round trips: a step's statements and the state re-read after it travel in one
-// batch, and Apply sends every item that can run on a host at that moment in
-// one batch, so apply needs about as many round trips per host as the longest
-// dependency chain of the procedure. Stats counts them.
+// batch. Apply (and ApplyAllowed, the TUI's run-all) sends each host's
+// outbound chain (master key, certificate, endpoint) as one batch, then, once
+// every peer's certificate bytes are known, the whole inbound set (login,
+// user, certificate FROM BINARY, CONNECT for every peer) as one more: with
+// the state read, three round trips per host whatever the number of hosts.
+// Inside a batch an item runs only if the items it needs there ran without
+// error; the others are reported "not run: it needs ..., which failed in the
+// same batch". Stats counts round trips.
 //
 // Errors from statements are *SQLError (host, step, number, severity, state,
 // line within the step, message). After a broken connection the session

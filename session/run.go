@@ -33,7 +33,11 @@ type prepared struct {
 	last     int      // last line
 	genMK    string   // generated master key password this item sets
 	err      error    // could not be prepared; not sent
+	skipped  bool     // left out: an item it needs could not be sent
 }
+
+// sent reports whether the item's statements went in the batch.
+func (p *prepared) sent() bool { return p.err == nil && !p.skipped }
 
 // Run runs one pending item on its host and re-reads that host in the same
 // round trip. Blocked, done, conflicting and manual items are refused with an
@@ -195,38 +199,23 @@ func (s *Session) prepare(it steps.Item, remedy bool) prepared {
 func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.Item, remedy bool) []outcome {
 	host := hc.host.Name
 	preps := make([]prepared, len(items))
-	var batch strings.Builder
-	line := 1
+	outs := make([]outcome, len(items))
 	for i, it := range items {
 		preps[i] = s.prepare(it, remedy)
-		p := &preps[i]
-		if p.err != nil {
-			continue
-		}
-		p.first = line
-		for _, t := range p.rendered {
-			batch.WriteString(t)
-			batch.WriteString("\n")
-			line += strings.Count(t, "\n") + 1
-		}
-		p.last = line - 1
+		outs[i].item = it
+		outs[i].err = preps[i].err
 	}
-	outs := make([]outcome, len(items))
+	batch := composeBatch(preps, outs)
 	var sendable bool
 	for i := range preps {
-		outs[i].item = items[i]
-		if preps[i].err != nil {
-			outs[i].err = preps[i].err
-		} else {
-			sendable = true
-		}
+		sendable = sendable || preps[i].sent()
 	}
 	if !sendable {
 		s.recordOutcomes(outs)
 		return outs
 	}
 	start := s.now()
-	st, res, err := s.readState(ctx, hc, batch.String())
+	st, res, err := s.readState(ctx, hc, batch)
 	dur := res.Duration
 	if res.Transport != nil {
 		// The batch may or may not have run. Do not send it again:
@@ -238,7 +227,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		st, err = s.refreshLocked(rctx, hc)
 		cancel()
 		for i := range outs {
-			if preps[i].err != nil {
+			if !preps[i].sent() {
 				continue
 			}
 			if cerr := ctx.Err(); cerr != nil {
@@ -262,8 +251,10 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			// error): the items after the error never ran. Read again on
 			// its own.
 			s.markNotRun(hc, outs, preps, res)
+			markSkipped(host, outs, preps)
 			st, err = s.refreshLocked(ctx, hc)
 		} else if st != nil {
+			markSkipped(host, outs, preps)
 			s.storeState(hc, st)
 		}
 		if st != nil {
@@ -278,7 +269,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 	}
 	sent := 0 // items that shared this round trip, and so its duration
 	for i := range preps {
-		if preps[i].err == nil {
+		if preps[i].sent() {
 			sent++
 		}
 	}
