@@ -95,8 +95,12 @@ func (sc *sched) canProgress(cl *steps.Checklist, ref steps.Ref, memo map[steps.
 	case it.Status == steps.Pending, it.Status == steps.Failed:
 		v = sc.candidate(*it, allow)
 	case it.Status == steps.Blocked:
-		v = true
+		// Itself it must be something this Apply may send.
+		v = !it.Manual && !sc.tried[ref] && (allow == nil || allow(ref))
 		for _, b := range it.BlockedBy {
+			if !v {
+				break
+			}
 			if !sc.canProgress(cl, b, memo, allow) {
 				v = false
 				break
