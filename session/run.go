@@ -429,13 +429,19 @@ func (s *Session) verifyThumbprint(states map[string]*steps.State, ref steps.Ref
 func (s *Session) recordOutcomes(outs []outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	changed := false
 	for _, o := range outs {
 		// A cancelled run is not a failure: the checklist shows what the
 		// state says (pending or done).
 		if o.err != nil && !errors.Is(o.err, context.Canceled) {
 			s.failed[o.item.Ref] = o.err
-		} else {
+			changed = true
+		} else if _, ok := s.failed[o.item.Ref]; ok {
 			delete(s.failed, o.item.Ref)
+			changed = true
 		}
+	}
+	if changed {
+		s.notifyLocked() // the checklist shows failures: it is due again
 	}
 }

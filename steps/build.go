@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
 )
 
 // expiryWarning is how close to expiry a certificate gets a warning: long
@@ -18,6 +19,11 @@ type builder struct {
 	now    time.Time
 	start  time.Time // START_DATE for new certificates
 	file   bool      // file transfer mode
+	// fromBinary memoises each peer's CREATE CERTIFICATE ... FROM BINARY:
+	// every other host installs the same one, and its text carries the
+	// certificate in hex (about 1.6 KB), so it is made once per Build, not
+	// once per host and peer.
+	fromBinary map[string][]tsql.Statement
 }
 
 // Build derives the whole checklist from the plan and the observed state of
@@ -25,7 +31,7 @@ type builder struct {
 // Unknown and items elsewhere that need them are Blocked. Build is pure: the
 // same inputs give the same checklist.
 func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
-	b := &builder{p: p, states: states, now: now.UTC(), file: p.Transfer == plan.TransferFile}
+	b := &builder{p: p, states: states, now: now.UTC(), file: p.Transfer == plan.TransferFile, fromBinary: map[string][]tsql.Statement{}}
 	b.start = p.Certificate.StartDate
 	if b.start.IsZero() {
 		// Back-dated a day: a START_DATE of "today" in UTC is still in the
