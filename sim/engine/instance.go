@@ -18,6 +18,7 @@ type instance struct {
 	mu       sync.Mutex
 	cat      *catalog
 	nextSPID atomic.Int32
+	keys     *keyPool // RSA keys for CREATE CERTIFICATE, made ahead
 }
 
 // New creates a simulated instance with a freshly installed master catalog:
@@ -47,7 +48,7 @@ func New(opts Options) (Instance, error) {
 			return nil, fmt.Errorf("engine: prepare file root: %w", err)
 		}
 	}
-	in := &instance{opts: opts}
+	in := &instance{opts: opts, keys: newKeyPool(keyPoolSize)}
 	in.nextSPID.Store(50)
 	in.cat = in.seed()
 	return in, nil
