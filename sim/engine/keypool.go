@@ -9,15 +9,15 @@ import (
 // keyPoolSize is how many RSA keys an instance keeps ready: the procedure
 // creates one certificate per instance. Each key costs about 70 ms of CPU,
 // spent whether it is used or not, so the pool stays small; a second
-// certificate (a rotation) takes the refill or generates its own.
+// certificate (a rotation) generates its own.
 const keyPoolSize = 1
 
 // keyPool holds RSA-2048 keys generated in the background, so CREATE
 // CERTIFICATE ... WITH SUBJECT takes one instead of generating it while the
 // client waits: a median of 72 ms and up to 221 ms on one core, on apply's
 // critical path. Every key is taken once, so certificates keep real,
-// distinct keys and thumbprints. No goroutine outlives the filling: one
-// runs only while the pool is short, so a dropped instance leaks nothing.
+// distinct keys and thumbprints. No goroutine outlives the filling, so a
+// dropped instance leaks nothing.
 type keyPool struct {
 	keys    chan *rsa.PrivateKey
 	filling atomic.Bool
@@ -31,7 +31,7 @@ func newKeyPool(n int) *keyPool {
 }
 
 // refill starts a goroutine that generates keys until the pool is full,
-// unless one is already at it.
+// unless one is already at it. Called when the instance is created.
 func (p *keyPool) refill() {
 	if !p.filling.CompareAndSwap(false, true) {
 		return
@@ -53,9 +53,10 @@ func (p *keyPool) refill() {
 }
 
 // take returns a fresh key: a ready one, or one generated now when the pool
-// is empty (many certificates at once).
+// is empty (a second certificate, as in a rotation). It does not refill the
+// pool: generating in the background right then would compete for the CPU
+// with the very statements the client is waiting for.
 func (p *keyPool) take() (*rsa.PrivateKey, error) {
-	defer p.refill()
 	select {
 	case k := <-p.keys:
 		return k, nil
