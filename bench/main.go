@@ -22,8 +22,9 @@ func main() {
 	latency := flag.Duration("latency", 25*time.Millisecond, "simulator latency per response")
 	settle := flag.Duration("settle", 3*time.Second, "wait after starting 3 simulated instances (scaled by the count) before measuring")
 	tsql := flag.String("tsql", "/usr/bin/tsql", "FreeTDS tsql, the yardstick for status")
+	src := flag.String("src", ".", "the mirrorcert source tree to measure (e.g. an older commit's, for a before/after)")
 	flag.Parse()
-	if err := bench(*runs, *latency, *settle, *tsql); err != nil {
+	if err := bench(*src, *runs, *latency, *settle, *tsql); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -34,14 +35,14 @@ type series struct{ wall, cpu []time.Duration }
 
 func (s *series) add(r run) { s.wall, s.cpu = append(s.wall, r.wall), append(s.cpu, r.cpu) }
 
-func bench(runs int, latency, settle time.Duration, tsqlPath string) error {
+func bench(src string, runs int, latency, settle time.Duration, tsqlPath string) error {
 	tmp, err := os.MkdirTemp("", "mirrorcert-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
 	bin, hello := filepath.Join(tmp, "mirrorcert"), filepath.Join(tmp, "hello")
-	if err := build(tmp, bin, hello); err != nil {
+	if err := build(src, tmp, bin, hello); err != nil {
 		return err
 	}
 	if _, err := os.Stat(tsqlPath); err != nil {
@@ -81,7 +82,7 @@ func bench(runs int, latency, settle time.Duration, tsqlPath string) error {
 			}
 		}
 	}
-	view, err := viewNine()
+	view, err := viewNine(src)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func bench(runs int, latency, settle time.Duration, tsqlPath string) error {
 		ms(median(status.wall))+" vs "+ms(median(yard.wall)))
 	row("tsql connect + one query, in round trips (wall ÷ latency)", fmt.Sprintf("%.1f", float64(median(yard.wall))/rt), "-", "the yardstick's own cost")
 	row("apply on 3 hosts, round-trip equivalents (wall ÷ latency)", fmt.Sprintf("%.1f", float64(median(apply3.wall))/rt), "≤ 5",
-		ms(median(apply3.wall))+", whole command: start, login, 3 batches")
+		ms(median(apply3.wall))+", the whole command")
 	row("apply on 3 hosts minus tsql's connect + query, + 1", fmt.Sprintf("%.1f", float64(median(apply3.wall)-median(yard.wall))/rt+1), "3 ideal",
 		"round trips beyond what any client pays to log in")
 	row("apply on 9 AG replicas ÷ apply on 3 hosts", fmt.Sprintf("%.2f", ratio(median(apply9.wall), median(apply3.wall))), "≤ 1.2",
@@ -131,18 +132,18 @@ func applyOnce(s *series, tmp string, i, n int, latency, settle time.Duration, p
 }
 
 // build compiles mirrorcert and a Go hello-world the same way.
-func build(tmp, bin, hello string) error {
-	src := filepath.Join(tmp, "hello-src")
-	if err := os.MkdirAll(src, 0o755); err != nil {
+func build(src, tmp, bin, hello string) error {
+	helloSrc := filepath.Join(tmp, "hello-src")
+	if err := os.MkdirAll(helloSrc, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(helloSrc, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n"), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(helloSrc, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644); err != nil {
 		return err
 	}
-	for _, b := range []struct{ dir, out, pkg string }{{".", bin, "."}, {src, hello, "."}} {
+	for _, b := range []struct{ dir, out, pkg string }{{src, bin, "."}, {helloSrc, hello, "."}} {
 		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
 		cmd.Dir = b.dir
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -155,8 +156,10 @@ func build(tmp, bin, hello string) error {
 var nsPerOp = regexp.MustCompile(`BenchmarkView9Hosts\S*\s+\d+\s+([\d.]+) ns/op`)
 
 // viewNine runs ui's benchmark of one frame with 9 hosts.
-func viewNine() (time.Duration, error) {
-	out, err := exec.Command("go", "test", "-run", "^$", "-bench", "^BenchmarkView9Hosts$", "-benchtime", "300x", "-count", "5", "./ui/").CombinedOutput()
+func viewNine(src string) (time.Duration, error) {
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^BenchmarkView9Hosts$", "-benchtime", "300x", "-count", "5", "./ui/")
+	cmd.Dir = src
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("go test -bench View9Hosts: %v\n%s", err, out)
 	}
