@@ -32,6 +32,7 @@ func newSimCmd() *cobra.Command {
 		verbose  bool
 		scenario string
 		count    int
+		cms      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -75,6 +76,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				Dir:      dir,
 				CertFile: certFile,
 				KeyFile:  keyFile,
+				CMS:      cms,
 			}
 			if verbose {
 				cfg.Logf = func(format string, args ...any) {
@@ -95,7 +97,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			}
 			out := cmd.OutOrStdout()
 			for _, in := range c.Instances() {
-				fmt.Fprintf(out, "%s %s\n", in.Name, in.Addr)
+				fmt.Fprintf(out, "%s %s address %s\n", in.Name, in.Addr, in.Address)
 			}
 			if generated {
 				// A throwaway for a simulator the user just asked for; a
@@ -124,6 +126,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
 	f.IntVar(&count, "instances", 3, "how many instances: HOST_A, HOST_B, HOST_W, then HOST_4 ... HOST_N on the next ports")
+	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
 	return cmd
 }

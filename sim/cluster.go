@@ -53,6 +53,15 @@ type Config struct {
 	ProductVersion string
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
+	// MirrorTimeout is how long a failed mirroring connection takes to
+	// report (SET PARTNER's 1418); default engine.DefaultMirrorTimeout.
+	MirrorTimeout time.Duration
+
+	// CMS makes the first instance a Central Management Server on which
+	// every other instance is registered (group "Mirroring", registered by
+	// its name, server name its 127.0.0.1,PORT form), for `mirrorcert
+	// expiry --cms`.
+	CMS bool
 
 	// newEngine replaces engine.New in tests of this package.
 	newEngine func(engine.Options) (engine.Instance, error)
@@ -63,6 +72,9 @@ type Info struct {
 	Name string
 	Port int
 	Addr string // "127.0.0.1,PORT", the sqlcmd -S form
+	// Address is the instance's own loopback address (127.0.X.N): its
+	// mirroring endpoint listens there and it serves TDS there on Port too.
+	Address string
 }
 
 // Cluster is a set of running simulated instances.
@@ -78,13 +90,17 @@ type Cluster struct {
 	closeOnce sync.Once
 	closeErr  error
 	logf      func(string, ...any)
+	mnet      *mirrorNet // mirror_net.go
+	block     *addrBlock // mirror_addr.go
+	cms       atomic.Pointer[engine.CMS]
 }
 
 type instance struct {
-	info   Info
-	eng    engine.Instance
-	srv    *tds.Server
-	served chan error
+	info      Info
+	eng       engine.Instance
+	srv       *tds.Server
+	served    chan error
+	listeners int // Serve calls beyond the first (own address)
 }
 
 // PortInUseError reports a port another process holds.
@@ -141,6 +157,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	}
 
 	c := &Cluster{password: password, logf: cfg.Logf}
+	c.mnet = newMirrorNet(c, cfg.MirrorTimeout)
 	c.faults.Store(faults)
 	c.latency.Store(int64(cfg.Latency))
 	ok := false
@@ -166,6 +183,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		c.removeDir = true
 	}
 
+	if c.block, err = reserveBlock(len(names)); err != nil {
+		return nil, err
+	}
 	for i, name := range names {
 		port := 0
 		if cfg.BasePort > 0 {
@@ -184,22 +204,36 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			l.Close()
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
 		}
-		eng, err := newEngine(engine.Options{
+		eo := engine.Options{
 			Name:           name,
 			ProductVersion: cfg.ProductVersion,
 			FileRoot:       root,
-			SAPassword:     password,
-			Port:           port,
-		})
+			// One share for the whole cluster: \\srv\share\x is the same file
+			// from every instance. Instance names start with a letter, so
+			// ".share" never collides with an instance's directory.
+			ShareRoot:  filepath.Join(c.dir, ".share"),
+			SAPassword: password,
+			Port:       port,
+			MirrorNet:  c.mnet,
+		}
+		if cfg.CMS && i == 0 {
+			eo.CMS = c.cms.Load
+		}
+		eng, err := newEngine(eo)
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		inst := &instance{
-			info:   Info{Name: name, Port: port, Addr: "127.0.0.1," + strconv.Itoa(port)},
+			info:   Info{Name: name, Port: port, Addr: "127.0.0.1," + strconv.Itoa(port), Address: c.block.address(i)},
 			eng:    eng,
-			served: make(chan error, 1),
+			served: make(chan error, 2),
 		}
+		own, err := c.listenOwnAddress(inst, l)
+		if err != nil {
+			return nil, err
+		}
+		c.mnet.register(name, inst.info.Address, port, eng)
 		inst.srv = tds.NewServer(eng, tds.Options{
 			Certificate:    &c.cert.TLS,
 			ProductVersion: cfg.ProductVersion,
@@ -208,6 +242,13 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		})
 		c.insts = append(c.insts, inst)
 		go func() { inst.served <- inst.srv.Serve(l) }()
+		if own != nil {
+			inst.listeners++
+			go func() { inst.served <- inst.srv.Serve(own) }()
+		}
+	}
+	if cfg.CMS {
+		c.cms.Store(registeredServers(c.Instances()))
 	}
 	c.stopCtx = context.AfterFunc(ctx, func() { _ = c.Close() })
 	ok = true
@@ -292,6 +333,7 @@ func (c *Cluster) SetFaults(spec string) error {
 		return err
 	}
 	c.faults.Store(fs)
+	c.mnet.reconcileAll()
 	return nil
 }
 
@@ -314,12 +356,16 @@ func (c *Cluster) Close() error {
 
 func (c *Cluster) shutdown() error {
 	var errs []error
+	c.mnet.close()
 	for _, in := range c.insts {
 		if err := in.srv.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", in.info.Name, err))
 		}
-		<-in.served
+		for range 1 + in.listeners {
+			<-in.served
+		}
 	}
+	c.block.release()
 	if c.removeDir && c.dir != "" {
 		if err := os.RemoveAll(c.dir); err != nil {
 			errs = append(errs, err)

@@ -193,12 +193,6 @@ type tranStmt struct {
 	Op string // BEGIN, COMMIT, ROLLBACK
 }
 
-type alterDatabaseStmt struct {
-	at
-	Name   string
-	Option string // PARTNER, WITNESS, SAFETY, ...
-}
-
 type tryStmt struct {
 	at
 	Try, Catch []stmt

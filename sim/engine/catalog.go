@@ -23,6 +23,7 @@ type catalog struct {
 	nextEPID    int32
 	perms       []*serverPerm
 	errlog      []logEntry
+	hadr        hadrCatalog // availability groups and witnessed sessions (ag_catalog.go)
 }
 
 type database struct {
@@ -34,6 +35,7 @@ type database struct {
 	principals []*dbPrincipal
 	nextCertID int32
 	nextUserID int32
+	state      *dbState // recovery, restore and mirroring state (db_catalog.go)
 }
 
 type masterKey struct {

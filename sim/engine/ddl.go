@@ -42,6 +42,10 @@ func (r *runner) ddl(st stmt) {
 		r.grant(st)
 	case *alterDatabaseStmt:
 		r.alterDatabase(st)
+	case *createDatabaseStmt, *dropDatabaseStmt, *backupDBStmt, *restoreStmt:
+		r.databaseStmt(st)
+	case *createAGStmt, *alterAGStmt, *dropAGStmt:
+		r.agStmt(st)
 	default:
 		panic(newErr(102, txtSyntax, "?"))
 	}
@@ -165,6 +169,7 @@ func (r *runner) dropMasterKey() {
 
 func (r *runner) endpoint(st *endpointStmt) {
 	in := r.s.inst
+	defer in.mirrorEndpointChanged() // runs after the unlock below
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat
@@ -298,6 +303,7 @@ func payloadType(p string) int32 {
 
 func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 	in := r.s.inst
+	defer in.mirrorEndpointChanged() // runs after the unlock below
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat
@@ -440,26 +446,6 @@ func (r *runner) dropUser(st *dropUserStmt) {
 		}
 	}
 	d.principals = without(d.principals, func(o *dbPrincipal) bool { return o == u })
-}
-
-// alterDatabase answers ALTER DATABASE ... SET PARTNER / WITNESS / SAFETY,
-// the statements that start a mirroring session. The simulator holds no user
-// databases, so a named database is missing (5011, as SQL Server says); for
-// a system database it says plainly that sessions are not simulated.
-func (r *runner) alterDatabase(st *alterDatabaseStmt) {
-	in := r.s.inst
-	in.mu.Lock()
-	d := in.cat.db(st.Name)
-	in.mu.Unlock()
-	if d == nil {
-		m := errf(5011, 0, "User does not have permission to alter database '%s', the database does not exist, or the database is not in a state that allows access checks.", st.Name)
-		m.Class = 14
-		panic(&sqlError{msg: m})
-	}
-	switch st.Option {
-	case "PARTNER", "WITNESS", "SAFETY":
-		panic(newErr(50000, "mirrorcert simulator: database '%s' is a system database and cannot be mirrored; the simulator configures endpoints and certificates but runs no mirroring sessions.", d.name))
-	}
 }
 
 // defaultAlgorithm is AES from SQL Server 2016 (13.x), RC4 before.

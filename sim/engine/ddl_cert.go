@@ -152,7 +152,7 @@ func (r *runner) createCert(st *createCertStmt) {
 
 // readSandboxFile reads a file named by a server-side path.
 func (r *runner) readSandboxFile(p string) ([]byte, bool) {
-	mapped, err := MapPath(r.s.inst.opts.FileRoot, p)
+	mapped, err := r.s.inst.mapPath(p)
 	if err != nil {
 		return nil, false
 	}
@@ -205,7 +205,7 @@ func (r *runner) backupCert(st *backupCertStmt) {
 	})
 
 	target := func(p string) string {
-		mapped, err := MapPath(in.opts.FileRoot, p)
+		mapped, err := in.mapPath(p)
 		if err != nil {
 			panic(newErr(15240, txtCannotWrite, p))
 		}

@@ -18,7 +18,8 @@ type instance struct {
 	mu       sync.Mutex
 	cat      *catalog
 	nextSPID atomic.Int32
-	keys     *keyPool // RSA keys for CREATE CERTIFICATE, made ahead
+	keys     *keyPool    // RSA keys for CREATE CERTIFICATE, made ahead
+	mirror   mirrorState // live mirroring connections (mirror_conns.go)
 }
 
 // New creates a simulated instance with a freshly installed master catalog:

@@ -229,15 +229,12 @@ func (p *parser) statement() stmt {
 			return p.alterMasterKey(a)
 		}
 		if p.accept("DATABASE") {
-			s := &alterDatabaseStmt{at: a, Name: p.ident()}
-			p.expect("SET")
-			o := p.optionName()
-			s.Option = strings.ToUpper(o.Text)
-			// The option's value: everything up to the end of the statement.
-			for t := p.peek(); t.Kind != tkEOF && !t.isOp(";") && !startsStatement(t); t = p.peek() {
-				p.next()
-			}
-			return s
+			return p.alterDatabase(a)
+		}
+		if p.peek().is("AVAILABILITY") {
+			p.next()
+			p.expect("GROUP")
+			return p.alterAG(a)
 		}
 		p.fail()
 	case "DROP":
@@ -245,7 +242,13 @@ func (p *parser) statement() stmt {
 		return p.drop(a)
 	case "BACKUP":
 		p.next()
+		if p.peek().is("DATABASE") || p.peek().is("LOG") {
+			return p.backupDB(a)
+		}
 		return p.backupCert(a)
+	case "RESTORE":
+		p.next()
+		return p.restore(a)
 	case "GRANT", "REVOKE":
 		p.next()
 		return p.grant(a, strings.EqualFold(t.Text, "REVOKE"))
@@ -359,7 +362,7 @@ func startsStatement(t token) bool {
 		return false
 	}
 	switch strings.ToUpper(t.Text) {
-	case "USE", "CREATE", "ALTER", "DROP", "BACKUP", "GRANT", "REVOKE", "IF", "BEGIN", "OPEN", "CLOSE",
+	case "USE", "CREATE", "ALTER", "DROP", "BACKUP", "RESTORE", "GRANT", "REVOKE", "IF", "BEGIN", "OPEN", "CLOSE",
 		"COMMIT", "ROLLBACK", "PRINT", "DECLARE", "SET", "SELECT", "EXEC", "EXECUTE",
 		"THROW", "RAISERROR", "ELSE", "END":
 		return true

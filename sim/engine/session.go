@@ -181,6 +181,7 @@ func (r *runner) exec(st stmt) {
 		if d == nil {
 			panic(newErr(911, txtNoDatabase, st.DB))
 		}
+		s.inst.locked(func() { checkUsable(d) })
 		s.db = d.name
 		info := errf(5701, st.Line, "Changed database context to '%s'.", d.name)
 		info.Class = 0
