@@ -32,6 +32,7 @@ func newSimCmd() *cobra.Command {
 		verbose  bool
 		scenario string
 		count    int
+		fid      simFidelity
 		cms      bool
 	)
 	cmd := &cobra.Command{
@@ -77,6 +78,9 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				CertFile: certFile,
 				KeyFile:  keyFile,
 				CMS:      cms,
+			}
+			if err := fid.apply(&cfg, sim.DefaultNames()); err != nil {
+				return exitCode(2, err)
 			}
 			if verbose {
 				cfg.Logf = func(format string, args ...any) {
@@ -128,5 +132,6 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.IntVar(&count, "instances", 3, "how many instances: HOST_A, HOST_B, HOST_W, then HOST_4 ... HOST_N on the next ports")
 	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
+	fid.register(cmd)
 	return cmd
 }

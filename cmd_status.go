@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -102,7 +103,10 @@ func buildStatus(s *session.Session) statusJSON {
 		if h.Err != nil {
 			msg := red.Redact(h.Err.Error())
 			hj.Error = &msg
-			hj.Connected = false
+			// A login without the rights is connected; any other error
+			// means the host could not be read.
+			var re *session.RightsError
+			hj.Connected = h.Connected && errors.As(h.Err, &re)
 		}
 		for _, hl := range cl.Hosts {
 			if hl.Host != h.Name {
@@ -140,6 +144,9 @@ func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 		}
 		if h.Error != nil {
 			conn = "NOT CONNECTED: " + printable(*h.Error)
+			if h.Connected {
+				conn = "CANNOT BE READ: " + printable(*h.Error)
+			}
 		}
 		fmt.Fprintf(&b, "%s  %s  %s  %s\n", h.Name, h.Server, h.Role, conn)
 		width := 0

@@ -351,6 +351,16 @@ func (s *Session) refreshLocked(ctx context.Context, hc *hostConn) (*steps.State
 		return nil, err
 	}
 	s.storeState(hc, st)
+	if why := steps.RightsProblem(st); why != "" {
+		// Keep the state (steps marks its items unknown) but report the
+		// host as failed, so status exits 2 and the UI shows why.
+		err := &RightsError{Host: hc.host.Name, Reason: why}
+		s.mu.Lock()
+		hc.err = err
+		s.notifyLocked()
+		s.mu.Unlock()
+		return st, err
+	}
 	return st, nil
 }
 

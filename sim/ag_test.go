@@ -95,3 +95,41 @@ JOIN sys.availability_replicas r ON r.replica_id = s.replica_id WHERE r.replica_
 		t.Errorf("HOST_W's state on the primary: %q", got)
 	}
 }
+
+// TestAvailabilityGroupSeedsAtJoin: a database named at CREATE is seeded
+// on a secondary once it has joined and granted CREATE ANY DATABASE; the
+// secondary sees itself and the primary.
+func TestAvailabilityGroupSeedsAtJoin(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B")
+	sqlOn(t, c, "HOST_A", `CREATE DATABASE db1; BACKUP DATABASE db1 TO DISK = 'C:\db1.bak';
+CREATE AVAILABILITY GROUP [ag1] WITH (CLUSTER_TYPE = NONE) FOR DATABASE [db1] REPLICA ON
+ N'HOST_A' WITH (ENDPOINT_URL = N'TCP://HOST_A:7024', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC),
+ N'HOST_B' WITH (ENDPOINT_URL = N'TCP://HOST_B:7024', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC);`)
+	if got := rowsOf(t, c, "HOST_B", "SELECT name FROM sys.availability_groups"); len(got) != 0 {
+		t.Errorf("HOST_B lists %q before JOIN", got)
+	}
+	sqlOn(t, c, "HOST_B", "ALTER AVAILABILITY GROUP [ag1] JOIN WITH (CLUSTER_TYPE = NONE)")
+	if got := rowsOf(t, c, "HOST_B", "SELECT name FROM sys.databases WHERE name = 'db1'"); len(got) != 0 {
+		t.Errorf("seeded without GRANT CREATE ANY DATABASE: %q", got)
+	}
+	sqlOn(t, c, "HOST_B", "ALTER AVAILABILITY GROUP [ag1] GRANT CREATE ANY DATABASE")
+	// Not readable (ALLOW_CONNECTIONS = NO by default): the copy stays RESTORING.
+	if got := rowsOf(t, c, "HOST_B", "SELECT name, state_desc FROM sys.databases WHERE name = 'db1'"); len(got) != 1 || got[0] != "db1 RESTORING" {
+		t.Errorf("HOST_B db1 after GRANT: %q", got)
+	}
+	q := `SELECT r.replica_server_name, s.role_desc, s.is_local, s.connected_state_desc FROM sys.dm_hadr_availability_replica_states s
+JOIN sys.availability_replicas r ON r.replica_id = s.replica_id ORDER BY r.replica_server_name`
+	if got := strings.Join(rowsOf(t, c, "HOST_B", q), ";"); got != "HOST_A PRIMARY false CONNECTED;HOST_B SECONDARY true CONNECTED" {
+		t.Errorf("HOST_B's replica states: %q", got)
+	}
+	if m := sqlErr(t, c, "HOST_B", "ALTER AVAILABILITY GROUP [ag1] ADD DATABASE [db1]"); m.Number != 41190 {
+		t.Errorf("ADD DATABASE on a secondary: %d", m.Number)
+	}
+	if m := sqlErr(t, c, "HOST_A", "CREATE AVAILABILITY GROUP [ag2] FOR REPLICA ON N'HOST_A' WITH (ENDPOINT_URL = N'TCP://HOST_A:7024', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL)"); m.Number != 35220 {
+		t.Errorf("a WSFC group without a cluster: %d", m.Number)
+	}
+	if m := sqlErr(t, c, "HOST_A", "DROP DATABASE db1"); m.Number != 3752 {
+		t.Errorf("DROP DATABASE of a group database: %d", m.Number)
+	}
+}

@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/mirrorcert/mirrorcert/sim/engine"
@@ -51,6 +50,12 @@ type Config struct {
 	CertFile, KeyFile string
 	// ProductVersion reported by every instance; default 16.0.4135.4.
 	ProductVersion string
+	// Versions overrides ProductVersion per instance (upper-case name ->
+	// ProductVersion), as ParseServerVersions returns.
+	Versions map[string]string
+	// Collations sets an instance's collation (upper-case name -> e.g.
+	// Latin1_General_100_CS_AS); default SQL_Latin1_General_CP1_CI_AS.
+	Collations map[string]string
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
 	// MirrorTimeout is how long a failed mirroring connection takes to
@@ -191,22 +196,25 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		if cfg.BasePort > 0 {
 			port = cfg.BasePort + i
 		}
-		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		l, own, err := c.block.listenTDS(name, port, i)
 		if err != nil {
-			if errors.Is(err, syscall.EADDRINUSE) {
-				return nil, &PortInUseError{Port: port, Name: name}
-			}
-			return nil, fmt.Errorf("%s: listen on 127.0.0.1:%d: %w", name, port, err)
+			return nil, err
 		}
 		port = l.Addr().(*net.TCPAddr).Port
 		root := filepath.Join(c.dir, name)
 		if err := os.MkdirAll(root, 0o755); err != nil {
 			l.Close()
+			closeIf(own)
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
+		}
+		version := cfg.ProductVersion
+		if v := cfg.Versions[strings.ToUpper(name)]; v != "" {
+			version = v
 		}
 		eo := engine.Options{
 			Name:           name,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
+			Collation:      cfg.Collations[strings.ToUpper(name)],
 			FileRoot:       root,
 			// One share for the whole cluster: \\srv\share\x is the same file
 			// from every instance. Instance names start with a letter, so
@@ -222,6 +230,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		eng, err := newEngine(eo)
 		if err != nil {
 			l.Close()
+			closeIf(own)
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		inst := &instance{
@@ -229,14 +238,10 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			eng:    eng,
 			served: make(chan error, 2),
 		}
-		own, err := c.listenOwnAddress(inst, l)
-		if err != nil {
-			return nil, err
-		}
 		c.mnet.register(name, inst.info.Address, port, eng)
 		inst.srv = tds.NewServer(eng, tds.Options{
 			Certificate:    &c.cert.TLS,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
 			Hook:           c.hook(name),
 			Logf:           cfg.Logf,
 		})

@@ -67,17 +67,41 @@ func (b *addrBlock) release() {
 	}
 }
 
-// listenOwnAddress opens the instance's TDS port on its own address too
-// (nil when it has none of its own). The port was free on 127.0.0.1; on the
-// block's address it is free unless an unrelated process took it.
-func (c *Cluster) listenOwnAddress(in *instance, l net.Listener) (net.Listener, error) {
-	if c.block.shared() {
-		return nil, nil
-	}
-	own, err := net.Listen("tcp", net.JoinHostPort(in.info.Address, strconv.Itoa(in.info.Port)))
-	if err != nil {
+// listenTDS opens instance i's TDS port on 127.0.0.1 and, when it has an
+// address of its own, the same port there too (own is nil otherwise). A
+// free port on 127.0.0.1 may be taken on the own address (by a lingering
+// connection of a simulator that had the block before), so with port 0 a
+// few ports are tried; a fixed port that is taken is a PortInUseError.
+func (b *addrBlock) listenTDS(name string, port, i int) (l, own net.Listener, err error) {
+	for range 20 {
+		l, err = net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return nil, nil, &PortInUseError{Port: port, Name: name}
+			}
+			return nil, nil, fmt.Errorf("%s: listen on 127.0.0.1:%d: %w", name, port, err)
+		}
+		if b.shared() {
+			return l, nil, nil
+		}
+		got := l.Addr().(*net.TCPAddr).Port
+		own, err = net.Listen("tcp", net.JoinHostPort(b.address(i), strconv.Itoa(got)))
+		if err == nil {
+			return l, own, nil
+		}
 		l.Close()
-		return nil, fmt.Errorf("%s: listen on %s:%d: %w", in.info.Name, in.info.Address, in.info.Port, err)
+		if port != 0 || !errors.Is(err, syscall.EADDRINUSE) {
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return nil, nil, &PortInUseError{Port: port, Name: name}
+			}
+			return nil, nil, fmt.Errorf("%s: listen on %s:%d: %w", name, b.address(i), got, err)
+		}
 	}
-	return own, nil
+	return nil, nil, fmt.Errorf("%s: no port is free on both 127.0.0.1 and %s", name, b.address(i))
+}
+
+func closeIf(l net.Listener) {
+	if l != nil {
+		l.Close()
+	}
 }

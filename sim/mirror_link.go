@@ -115,20 +115,30 @@ func (n *mirrorNet) reconcile(name string) {
 		return
 	}
 	port, started, ok := nd.host.MirrorListener()
+	restarts := nd.host.MirrorEndpointRestarts()
 	up := ok && started
 	want := up && !n.c.faults.Load().endpointBlocked(nd.name)
+	ip := ""
+	if ok {
+		ip = nd.host.MirrorListenIP()
+	}
 	cur := n.eps[nd.key]
-	if cur != nil && want && cur.port == port {
+	if cur != nil && want && cur.port == port && cur.restarts == restarts && cur.ip == ip {
 		return
 	}
 	if cur != nil {
 		cur.ln.Close()
 		delete(n.eps, nd.key)
-		if !up || cur.port != port {
+		if !up || cur.port != port || cur.restarts != restarts || cur.ip != ip {
 			n.closeConnsLocked(nd.key)
 		}
 	}
 	if !want {
+		return
+	}
+	if ip != "" && ip != nd.addr {
+		// LISTENER_IP names an address this host does not have.
+		nd.host.MirrorListenIPFailed(ip, port)
 		return
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(nd.addr, strconv.Itoa(port)))
@@ -141,7 +151,7 @@ func (n *mirrorNet) reconcile(name string) {
 		}
 		return
 	}
-	n.eps[nd.key] = &epListener{port: port, ln: ln}
+	n.eps[nd.key] = &epListener{port: port, ip: ip, restarts: restarts, ln: ln}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

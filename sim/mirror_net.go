@@ -42,8 +42,10 @@ type mnode struct {
 }
 
 type epListener struct {
-	port int
-	ln   net.Listener
+	port     int
+	ip       string // LISTENER_IP as configured ("" = ALL)
+	restarts int64  // the endpoint's MirrorEndpointRestarts when it started listening
+	ln       net.Listener
 }
 
 func newMirrorNet(c *Cluster, timeout time.Duration) *mirrorNet {
@@ -169,7 +171,9 @@ func (n *mirrorNet) connect(ctx context.Context, src *mnode, url string) (*mirro
 		if !errors.As(err, &me) {
 			return fail(engine.MirrorDropped, "%v", err)
 		}
-		if ctx.Err() != nil && me.Kind == engine.MirrorDropped {
+		// The socket's deadline is the context's: past it, the peer did
+		// not drop us, it was too slow.
+		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) && me.Kind == engine.MirrorDropped {
 			me.Kind = engine.MirrorTimedOut
 		}
 		return nil, me

@@ -138,6 +138,9 @@ WHERE m.is_accept = 1 AND m.login_state_desc = 'ONLINE' AND m.principal_name = '
 	if got := scalar(t, c, "HOST_A", "SELECT state_desc FROM sys.databases WHERE name = 'Sales'"); got != "RESTORING" {
 		t.Errorf("after failover HOST_A's Sales is %v", got)
 	}
+	if got := scalar(t, c, "HOST_W", "SELECT principal_server_name + '/' + mirror_server_name FROM sys.database_mirroring_witnesses"); got != "HOST_B/HOST_A" {
+		t.Errorf("witness after failover: %v", got)
+	}
 	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER SAFETY OFF")
 	if a := mirroringRow(t, c, "HOST_A"); a["mirroring_safety_level_desc"] != "OFF" || a["mirroring_state_desc"] != "SYNCHRONIZING" {
 		t.Errorf("after SAFETY OFF HOST_A: %v %v", a["mirroring_safety_level_desc"], a["mirroring_state_desc"])
@@ -185,4 +188,144 @@ func TestSetPartnerRefusedWithoutConnect(t *testing.T) {
 	if r := mirroringRow(t, c, "HOST_A"); r["mirroring_guid"] != nil {
 		t.Errorf("HOST_A is mirrored after a failed SET PARTNER: %v", r)
 	}
+}
+
+// TestMirroringSessionOptions: SUSPEND/RESUME from the mirror, TIMEOUT's
+// floor, WITNESS OFF, and PARTNER OFF from the mirror's side.
+func TestMirroringSessionOptions(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B", "HOST_W")
+	prepareSales(t, c)
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'")
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'; ALTER DATABASE Sales SET WITNESS = 'TCP://HOST_W:7024'")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER SUSPEND")
+	for _, h := range []string{"HOST_A", "HOST_B"} {
+		if r := mirroringRow(t, c, h); r["mirroring_state_desc"] != "SUSPENDED" {
+			t.Errorf("%s after SUSPEND: %v", h, r["mirroring_state_desc"])
+		}
+	}
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER RESUME")
+	waitState(t, c, "HOST_B", "SYNCHRONIZED")
+
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER TIMEOUT 2")
+	if r := mirroringRow(t, c, "HOST_A"); r["mirroring_connection_timeout"] != int32(5) {
+		t.Errorf("TIMEOUT 2 gives %v, want 5", r["mirroring_connection_timeout"])
+	}
+	if m := sqlErr(t, c, "HOST_B", "ALTER DATABASE Sales SET WITNESS OFF"); m.Number != 1404 {
+		t.Errorf("WITNESS OFF on the mirror: %d", m.Number)
+	}
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET WITNESS OFF")
+	for _, h := range []string{"HOST_A", "HOST_B"} {
+		if r := mirroringRow(t, c, h); r["mirroring_witness_name"] != nil || r["mirroring_witness_state_desc"] != "UNKNOWN" {
+			t.Errorf("%s after WITNESS OFF: %v %v", h, r["mirroring_witness_name"], r["mirroring_witness_state_desc"])
+		}
+	}
+	if got := scalar(t, c, "HOST_W", "SELECT COUNT(*) FROM sys.database_mirroring_witnesses"); fmt.Sprint(got) != "0" {
+		t.Errorf("witness keeps %v sessions after WITNESS OFF", got)
+	}
+	// Stopping the mirror's endpoint disconnects the session.
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED")
+	waitState(t, c, "HOST_A", "DISCONNECTED")
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER OFF")
+	if r := mirroringRow(t, c, "HOST_B"); r["mirroring_guid"] != nil {
+		t.Errorf("HOST_B still mirrored after its PARTNER OFF: %v", r)
+	}
+	if got := scalar(t, c, "HOST_B", "SELECT state_desc FROM sys.databases WHERE name = 'Sales'"); got != "RESTORING" {
+		t.Errorf("the mirror's copy after PARTNER OFF: %v, want RESTORING", got)
+	}
+}
+
+// TestSetPartnerRefusedOnTheWayBack: HOST_A accepts nothing from HOST_B, so
+// the mirror's connection back fails; the principal's SET PARTNER is 1418
+// and HOST_A's own log names HOST_B_login.
+func TestSetPartnerRefusedOnTheWayBack(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B")
+	prepareSales(t, c)
+	sqlOn(t, c, "HOST_A", "REVOKE CONNECT ON ENDPOINT::Endpoint_Mirroring FROM [HOST_B_login]")
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'")
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1418 {
+		t.Fatalf("got %d %s, want 1418", m.Number, m.Text)
+	}
+	if len(logLines(c, "HOST_A", "HOST_B_login", "does not have CONNECT permission")) == 0 {
+		t.Errorf("HOST_A's log lacks the refusal of HOST_B:\n%s", strings.Join(c.Engine("HOST_A").ErrorLog(), "\n"))
+	}
+	if len(logLines(c, "HOST_B", "Database mirroring connection error", "TCP://HOST_A:7024")) == 0 {
+		t.Errorf("HOST_B's log lacks its failed connection (1474):\n%s", strings.Join(c.Engine("HOST_B").ErrorLog(), "\n"))
+	}
+	for _, h := range []string{"HOST_A", "HOST_B"} {
+		if r := mirroringRow(t, c, h); r["mirroring_guid"] != nil {
+			t.Errorf("%s mirrored after the failure: %v", h, r)
+		}
+	}
+	// Granting CONNECT again lets the same statements succeed.
+	sqlOn(t, c, "HOST_A", "GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO [HOST_B_login]")
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+}
+
+// TestSetPartnerChecks: the statement-level and the mirror copy's checks.
+func TestSetPartnerChecks(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B")
+	sqlOn(t, c, "HOST_A", "CREATE DATABASE Sales; ALTER DATABASE Sales SET RECOVERY SIMPLE")
+	for _, tc := range []struct {
+		sql  string
+		want int32
+	}{
+		{"ALTER DATABASE Sales SET PARTNER = 'HOST_B:7024'", 1449},
+		{"ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'", 1452},
+		{"ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'", 1465},
+		{"ALTER DATABASE Nope SET PARTNER = 'TCP://HOST_B:7024'", 5011},
+		{"ALTER DATABASE Sales SET WITNESS = 'TCP://HOST_W:7024'", 1416},
+		{"ALTER DATABASE Sales SET PARTNER FAILOVER", 1416},
+	} {
+		if m := sqlErr(t, c, "HOST_A", tc.sql); m.Number != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.sql, m.Number, m.Text, tc.want)
+		}
+	}
+	// The mirror restored the full backup only: its log is short (1478).
+	sqlOn(t, c, "HOST_A", `ALTER DATABASE Sales SET RECOVERY FULL; BACKUP DATABASE Sales TO DISK = '\\fs\b\full.bak'`)
+	sqlOn(t, c, "HOST_B", `RESTORE DATABASE Sales FROM DISK = '\\fs\b\full.bak' WITH NORECOVERY; ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'`)
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1478 {
+		t.Errorf("no log restored on the mirror: %d, want 1478", m.Number)
+	}
+	// A log backup the mirror has not restored: still 1478.
+	sqlOn(t, c, "HOST_A", `BACKUP LOG Sales TO DISK = '\\fs\b\1.trn'; BACKUP LOG Sales TO DISK = '\\fs\b\2.trn'`)
+	if m := sqlErr(t, c, "HOST_B", `RESTORE LOG Sales FROM DISK = '\\fs\b\1.trn' WITH NORECOVERY`); m.Number != 3013 {
+		t.Errorf("RESTORE on a database set for mirroring: %d, want 3104 then 3013", m.Number)
+	}
+	sqlOn(t, c, "HOST_B", `ALTER DATABASE Sales SET PARTNER OFF; RESTORE LOG Sales FROM DISK = '\\fs\b\1.trn' WITH NORECOVERY;
+ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'`)
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1478 {
+		t.Errorf("a log backup missing on the mirror: %d, want 1478", m.Number)
+	}
+	// A mirror copy of another database of the same name: 1412.
+	sqlOn(t, c, "HOST_B", `ALTER DATABASE Sales SET PARTNER OFF; RESTORE DATABASE Sales FROM DISK = '\\fs\b\full.bak' WITH REPLACE; DROP DATABASE Sales;
+CREATE DATABASE Sales; BACKUP DATABASE Sales TO DISK = 'C:\other.bak'; BACKUP LOG Sales TO DISK = 'C:\other.trn';
+RESTORE DATABASE Sales FROM DISK = 'C:\other.bak' WITH REPLACE, NORECOVERY; RESTORE LOG Sales FROM DISK = 'C:\other.trn' WITH NORECOVERY;
+ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'`)
+	if m := sqlErr(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'"); m.Number != 1412 {
+		t.Errorf("another family on the mirror: %d, want 1412", m.Number)
+	}
+}
+
+// TestMirroringSessionReconnects: stopping the mirror's endpoint
+// disconnects the session; starting it again brings both partners back
+// to SYNCHRONIZED without any statement.
+func TestMirroringSessionReconnects(t *testing.T) {
+	c := startMirrorCluster(t, 300*time.Millisecond)
+	configure(t, c, "HOST_A", "HOST_B")
+	prepareSales(t, c)
+	sqlOn(t, c, "HOST_B", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_A:7024'")
+	sqlOn(t, c, "HOST_A", "ALTER DATABASE Sales SET PARTNER = 'TCP://HOST_B:7024'")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring STATE = STOPPED")
+	waitState(t, c, "HOST_A", "DISCONNECTED")
+	waitState(t, c, "HOST_B", "DISCONNECTED")
+	sqlOn(t, c, "HOST_B", "ALTER ENDPOINT Endpoint_Mirroring STATE = STARTED")
+	waitState(t, c, "HOST_A", "SYNCHRONIZED")
+	waitState(t, c, "HOST_B", "SYNCHRONIZED")
 }

@@ -28,6 +28,8 @@ func trainingScenarios() []scenario {
 		sc("witness-no-logins", "partners configured for each other, but neither trusts HOST_W: SET WITNESS fails (28035 in HOST_A's log)"),
 		sc("endpoint-stopped", "fully configured, but HOST_B's endpoint is STOPPED: SET PARTNER fails (1474 in HOST_A's log)"),
 		sc("port-blocked", "fully configured, but nothing can reach HOST_B's endpoint port: SET PARTNER fails (1474 in HOST_A's log)"),
+		{name: "expiring-cert", about: "a running, synchronized session (Sales, HOST_A principal, HOST_W witness), but HOST_A's endpoint certificate expires in 5 days",
+			configure: seedExpiring},
 	}
 }
 
@@ -50,8 +52,12 @@ func seedConfigured(c *Cluster, name string) error {
 			return err
 		}
 		certDates := fmt.Sprintf("START_DATE = N'%s', EXPIRY_DATE = N'2029-11-30'", start)
-		if name == "expired-cert" && h == "HOST_A" {
+		switch {
+		case name == "expired-cert" && h == "HOST_A":
 			certDates = "START_DATE = N'2020-01-01', EXPIRY_DATE = N'2021-01-01'"
+		case name == "expiring-cert" && h == "HOST_A":
+			certDates = fmt.Sprintf("START_DATE = N'%s', EXPIRY_DATE = N'%s'", time.Now().UTC().AddDate(-1, 0, 0).Format("2006-01-02"),
+				time.Now().UTC().AddDate(0, 0, 5).Format("2006-01-02"))
 		}
 		state, auth, alg, role := "STARTED", "CERTIFICATE ["+h+"_cert]", "AES", "ALL"
 		if h == "HOST_W" {
@@ -166,5 +172,27 @@ func (c *Cluster) addFaults(spec string) error {
 	merged.rules = append(merged.rules, fs.rules...)
 	c.faults.Store(merged)
 	c.mnet.reconcileAll()
+	return nil
+}
+
+// seedExpiring is the rotation exercise: the configured cluster with HOST_A's
+// certificate five days from expiry, and Sales mirrored from HOST_A to
+// HOST_B with HOST_W as witness, synchronized, the way the documented example
+// starts it (backups through the cluster's share).
+func seedExpiring(c *Cluster) error {
+	if err := seedConfigured(c, "expiring-cert"); err != nil {
+		return err
+	}
+	for _, step := range []struct{ host, batch string }{
+		{"HOST_A", `BACKUP DATABASE [Sales] TO DISK = N'\\simshare\training\Sales.bak' WITH FORMAT; BACKUP LOG [Sales] TO DISK = N'\\simshare\training\Sales.trn' WITH FORMAT;`},
+		{"HOST_B", `RESTORE DATABASE [Sales] FROM DISK = N'\\simshare\training\Sales.bak' WITH NORECOVERY; RESTORE LOG [Sales] FROM DISK = N'\\simshare\training\Sales.trn' WITH NORECOVERY;`},
+		{"HOST_B", "ALTER DATABASE [Sales] SET PARTNER = N'TCP://HOST_A:7024';"},
+		{"HOST_A", "ALTER DATABASE [Sales] SET PARTNER = N'TCP://HOST_B:7024';"},
+		{"HOST_A", "ALTER DATABASE [Sales] SET WITNESS = N'TCP://HOST_W:7024';"},
+	} {
+		if err := c.seedBatch(step.host, step.batch); err != nil {
+			return err
+		}
+	}
 	return nil
 }

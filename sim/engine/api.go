@@ -82,6 +82,10 @@ type Options struct {
 	ShareRoot  string
 	SAPassword string           // password of login sa
 	Now        func() time.Time // clock; default time.Now
+	// Collation is the server collation (SERVERPROPERTY('Collation'), and
+	// every database's); default SQL_Latin1_General_CP1_CI_AS. A _CS_ or
+	// _BIN collation makes names case-sensitive.
+	Collation string
 	// Port is the TDS port the wire layer listens on, for the error log's
 	// "Server is listening on" line; 0 leaves that line out.
 	Port int

@@ -206,6 +206,7 @@ type throwStmt struct {
 type raiserrorStmt struct {
 	at
 	Msg, Sev, State expr
+	Args            []expr // substituted for %s, %d, %i in Msg
 }
 
 // Expressions.

@@ -79,7 +79,7 @@ func (in *instance) addDatabaseLocked(name, recovery string) *database {
 		id = max(id, d.id+1)
 	}
 	model := c.db("model")
-	d := &database{name: name, id: id, created: in.now(), nextCertID: 256, nextUserID: model.nextUserID}
+	d := &database{name: name, id: id, created: in.now(), nextCertID: 256, nextUserID: model.nextUserID, cs: in.cs}
 	for _, p := range model.principals {
 		cp := *p
 		d.principals = append(d.principals, &cp)

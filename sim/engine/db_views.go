@@ -23,7 +23,7 @@ func (in *instance) databasesView() ([]Column, [][]any, bool) {
 			groupDB, replica = s.family, ag.localReplicaID(in.opts.Name)
 		}
 		rows = append(rows, []any{db.name, int64(db.id), nil, []byte{0x01}, db.created, int64(160),
-			"SQL_Latin1_General_CP1_CI_AS", int64(0), "MULTI_USER", false, state, s.state, rec, s.recovery,
+			db.collationName(in.opts.Collation), int64(0), "MULTI_USER", false, state, s.state, rec, s.recovery,
 			db.masterKey != nil, groupDB, replica})
 	}
 	return cols, rows, true
@@ -51,6 +51,7 @@ func (in *instance) databaseMirroringView() ([]Column, [][]any, bool) {
 			rows = append(rows, []any{int64(db.id), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})
 			continue
 		}
+		in.reconnectLocked(db, m, false) // a DBA watching a broken session sees it come back
 		state, stateDesc := m.stateNow()
 		var witness, wstate, wdesc any = nil, int64(0), "UNKNOWN"
 		if m.witness != "" {

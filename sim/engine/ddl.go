@@ -6,13 +6,10 @@ import (
 	"unicode"
 )
 
-// ddl runs the security DDL statements. Every one of them needs sysadmin in
-// the simulator (on a real server CONTROL SERVER or narrower rights).
+// ddl runs the security DDL statements, each after the permission check
+// the documentation gives it (rights.go).
 func (r *runner) ddl(st stmt) {
-	s := r.s
-	if !s.isSysadmin() {
-		panic(newErr(15247, txtNoPermission))
-	}
+	r.authorize(st)
 	switch st := st.(type) {
 	case *createMasterKeyStmt:
 		r.createMasterKey(st)
@@ -39,7 +36,13 @@ func (r *runner) ddl(st stmt) {
 	case *dropUserStmt:
 		r.dropUser(st)
 	case *grantStmt:
-		r.grant(st)
+		if st.Class == "DATABASE" {
+			r.grantDatabase(st)
+		} else {
+			r.grant(st)
+		}
+	case *alterAuthStmt:
+		r.alterAuthorization(st)
 	case *alterDatabaseStmt:
 		r.alterDatabase(st)
 	case *createDatabaseStmt, *dropDatabaseStmt, *backupDBStmt, *restoreStmt:
@@ -181,7 +184,7 @@ func (r *runner) endpoint(st *endpointStmt) {
 			panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
 		}
 		if st.Payload != "" && payloadType(st.Payload) != e.typ {
-			panic(newErr(7869, "The %s endpoint cannot be altered to a different payload type.", e.name))
+			panic(newErr(7860, "An endpoint's transport or content cannot be changed through the ALTER ENDPOINT statement. Use DROP ENDPOINT and execute the CREATE ENDPOINT statement to make these changes."))
 		}
 	} else {
 		if c.endpoint(st.Name) != nil {
@@ -261,6 +264,9 @@ func (r *runner) endpoint(st *endpointStmt) {
 	if st.Role != "" {
 		e.role = map[string]int32{"PARTNER": 1, "WITNESS": 2, "ALL": 3}[st.Role]
 	}
+	if st.Alter && (st.Auth != nil || st.Encryption != "" || st.Role != "") {
+		e.restarts++
+	}
 	if !st.Alter {
 		e.id = c.nextEPID
 		c.nextEPID++
@@ -312,7 +318,7 @@ func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 		panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
 	}
 	if e.builtin {
-		panic(newErr(7878, "This \"DROP ENDPOINT\" statement is not supported on the system endpoint '%s'.", e.name))
+		panic(newErr(7873, "The endpoint \"%s\" is a built-in endpoint and cannot be dropped. Use the protocol configuration utilities to ADD or DROP Transact-SQL endpoints.", e.name))
 	}
 	c.endpoints = without(c.endpoints, func(o *endpoint) bool { return o == e })
 	c.perms = without(c.perms, func(p *serverPerm) bool { return p.class == 105 && p.majorID == e.id })
@@ -381,7 +387,7 @@ func (r *runner) dropLogin(st *dropLoginStmt) {
 	}
 	for _, e := range c.endpoints {
 		if e.ownerID == l.id {
-			panic(newErr(15141, "The server principal owns one or more endpoints and cannot be dropped."))
+			panic(newErr(15141, "The server principal owns one or more endpoint(s) and cannot be dropped."))
 		}
 	}
 	c.logins = without(c.logins, func(o *login) bool { return o == l })

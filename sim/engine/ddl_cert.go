@@ -175,13 +175,20 @@ func (r *runner) dropCert(st *dropCertStmt) {
 	if d.id == 1 {
 		for _, e := range in.cat.endpoints {
 			if e.certID == c.id {
-				panic(newErr(15352, "The certificate '%s' cannot be dropped because it is used by the endpoint '%s'.", c.name, e.name))
+				// No documented number for "used by an endpoint"; 15352 is
+				// the documented "cannot be dropped because ... using it".
+				panic(newErr(15352, "The certificate cannot be dropped because one or more entities are either signed or encrypted using it."))
 			}
 		}
 		for _, l := range in.cat.logins {
 			if l.typ == "C" && bytes.Equal(l.sid, c.sid) {
-				panic(newErr(15352, "The certificate '%s' cannot be dropped because it is mapped to the login '%s'.", c.name, l.name))
+				panic(newErr(15559, "Cannot drop certificate '%s' because there is a login mapped to it.", c.name))
 			}
+		}
+	}
+	for _, p := range d.principals {
+		if p.typ == "C" && bytes.Equal(p.sid, c.sid) {
+			panic(newErr(15559, "Cannot drop certificate '%s' because there is a user mapped to it.", c.name))
 		}
 	}
 	d.certs = without(d.certs, func(o *certificate) bool { return o == c })

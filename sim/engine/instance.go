@@ -19,6 +19,7 @@ type instance struct {
 	cat      *catalog
 	nextSPID atomic.Int32
 	keys     *keyPool    // RSA keys for CREATE CERTIFICATE, made ahead
+	cs       bool        // Options.Collation is case-sensitive; fixed at New
 	mirror   mirrorState // live mirroring connections (mirror_conns.go)
 }
 
@@ -41,6 +42,9 @@ func New(opts Options) (Instance, error) {
 	if opts.Edition == "" {
 		opts.Edition = "Developer Edition (64-bit)"
 	}
+	if opts.Collation == "" {
+		opts.Collation = DefaultCollation
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -49,7 +53,7 @@ func New(opts Options) (Instance, error) {
 			return nil, fmt.Errorf("engine: prepare file root: %w", err)
 		}
 	}
-	in := &instance{opts: opts, keys: newKeyPool(keyPoolSize)}
+	in := &instance{opts: opts, cs: CaseSensitive(opts.Collation), keys: newKeyPool(keyPoolSize)}
 	in.nextSPID.Store(50)
 	in.cat = in.seed()
 	return in, nil
@@ -125,7 +129,7 @@ const defaultDataDir = "C/Program Files/Microsoft SQL Server/MSSQL16.MSSQLSERVER
 func (in *instance) seed() *catalog {
 	now := in.now()
 	installed := now.Add(-24 * time.Hour)
-	c := &catalog{nextLoginID: 259, nextEPID: 65536}
+	c := &catalog{nextLoginID: 259, nextEPID: 65536, cs: in.cs}
 
 	addLogin := func(name string, id int32, typ string, sid []byte) *login {
 		l := &login{name: name, id: id, typ: typ, sid: sid, defaultDB: "master", created: installed, modified: installed, fixedRole: typ == "R"}
@@ -154,7 +158,7 @@ func (in *instance) seed() *catalog {
 	addLogin("##MS_AgentSigningCertificate##", 258, "C", randomBytes(32))
 
 	for i, name := range []string{"master", "tempdb", "model", "msdb"} {
-		d := &database{name: name, id: int32(i + 1), created: installed, nextCertID: 256, nextUserID: 5}
+		d := &database{name: name, id: int32(i + 1), created: installed, nextCertID: 256, nextUserID: 5, cs: in.cs}
 		d.principals = []*dbPrincipal{
 			{name: "public", id: 0, typ: "R", created: installed, fixedRole: true},
 			{name: "dbo", id: 1, typ: "S", sid: []byte{0x01}, created: installed},
@@ -200,9 +204,8 @@ func (in *instance) seed() *catalog {
 	}
 
 	in.cat = c
-	year := strings.SplitN(in.opts.ProductVersion, ".", 2)[0]
 	for _, line := range []string{
-		"Microsoft SQL Server " + productYear(year) + " - " + in.opts.ProductVersion + " (X64) \n\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)",
+		"Microsoft SQL Server " + productYear(in.opts.ProductVersion) + " - " + in.opts.ProductVersion + " (X64) \n\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)",
 		"UTC adjustment: 0:00",
 		"(c) Microsoft Corporation.",
 		"All rights reserved.",
@@ -225,8 +228,14 @@ func (in *instance) seed() *catalog {
 }
 
 // productYear names the release for a major version, for @@VERSION.
-func productYear(major string) string {
+func productYear(version string) string {
+	major, rest, _ := strings.Cut(version, ".")
 	switch major {
+	case "10":
+		if strings.HasPrefix(rest, "50") {
+			return "2008 R2"
+		}
+		return "2008"
 	case "11":
 		return "2012"
 	case "12":

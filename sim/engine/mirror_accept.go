@@ -46,11 +46,40 @@ func (in *instance) MirrorListener() (port int, started, ok bool) {
 	return int(e.port), e.state == 0, true
 }
 
+// MirrorEndpointRestarts implements MirrorHost: how many times an ALTER
+// ENDPOINT changed the mirroring options.
+func (in *instance) MirrorEndpointRestarts() int64 {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if e := in.mirrorEndpointLocked(); e != nil {
+		return e.restarts
+	}
+	return 0
+}
+
 // MirrorListenFailed implements MirrorHost: another process holds the port.
 func (in *instance) MirrorListenFailed(port int) {
 	in.locked(func() {
 		in.logLocked("spid27s", "Error: 9692, Severity: 16, State: 1.")
 		in.logLocked("spid27s", fmt.Sprintf("The Database Mirroring endpoint cannot listen on port %d because it is in use by another process.", port))
+	})
+}
+
+// MirrorListenIP implements MirrorHost.
+func (in *instance) MirrorListenIP() string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if e := in.mirrorEndpointLocked(); e != nil {
+		return e.ip
+	}
+	return ""
+}
+
+// MirrorListenIPFailed implements MirrorHost.
+func (in *instance) MirrorListenIPFailed(ip string, port int) {
+	in.locked(func() {
+		in.logLocked("spid27s", "Error: 26023, Severity: 16, State: 1.")
+		in.logLocked("spid27s", fmt.Sprintf("Server TCP provider failed to listen on [ %s <ipv4> %d]. Tcp port is already in use.", ip, port))
 	})
 }
 
@@ -177,10 +206,14 @@ func (in *instance) AcceptHandshake(rw io.ReadWriter, remoteIP string) (*MirrorC
 	if own != nil {
 		ownDER = own.der
 	}
+	// Listed before the peer hears it is accepted, so the peer never sees
+	// its link before this side's sys.dm_db_mirroring_connections does.
+	in.addMirrorConn(conn)
 	if err := writeFrame(rw, hsWelcome{Server: in.opts.Name, Auth: method, Algorithm: alg, Cert: ownDER}); err != nil {
+		conn.Close()
 		return nil, err
 	}
-	return in.addMirrorConn(conn), nil
+	return conn, nil
 }
 
 // checkPeerCertLocked finds the peer's certificate in master by issuer and

@@ -69,9 +69,19 @@ type MirrorHost interface {
 	// MirrorListener reports where the DATABASE_MIRRORING endpoint listens:
 	// its port, and whether it is STARTED. ok is false without an endpoint.
 	MirrorListener() (port int, started bool, ok bool)
+	// MirrorEndpointRestarts changes whenever an ALTER ENDPOINT changes the
+	// endpoint's authentication, encryption or role: SQL Server restarts the
+	// listener then, and every live connection of the endpoint drops (the
+	// sessions reconnect under the new settings).
+	MirrorEndpointRestarts() int64
 	// MirrorListenFailed logs that the transport could not bind the port
 	// (error 9692), as SQL Server does when another process holds it.
 	MirrorListenFailed(port int)
+	// MirrorListenIP is the endpoint's LISTENER_IP ("" for ALL).
+	MirrorListenIP() string
+	// MirrorListenIPFailed logs that LISTENER_IP is not an address of this
+	// instance, so nothing listens (error 26023, as SQL Server logs it).
+	MirrorListenIPFailed(ip string, port int)
 	// AcceptHandshake runs the accepting side of the handshake on rw, which
 	// came from remoteIP. On refusal it logs 28047/28048 and returns an error:
 	// the transport then closes the connection without a word.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -132,4 +133,26 @@ func (in *instance) mirroringConnectionsView() ([]Column, [][]any, bool) {
 			c.bytesSent.Load(), c.bytesRecv.Load(), sends, recvs, sends, recvs, nil})
 	}
 	return cols, rows, true
+}
+
+// checkServerStateLocked refuses a dynamic management view to a login
+// without sysadmin or VIEW SERVER STATE, as SQL Server does (error 300),
+// rather than showing it an empty list. mu must be held.
+func (in *instance) checkServerStateLocked(s *session, view string) {
+	if !strings.HasPrefix(view, "dm_") {
+		return
+	}
+	l := in.cat.login(s.login)
+	if l == nil {
+		panic(newErr(300, "VIEW SERVER STATE permission was denied on object 'server', database 'master'."))
+	}
+	if l.sysadmin {
+		return
+	}
+	for _, p := range in.cat.perms {
+		if p.class == 100 && p.name == "VIEW SERVER STATE" && p.grantee == l.id && (p.state == "G" || p.state == "W") {
+			return
+		}
+	}
+	panic(newErr(300, "VIEW SERVER STATE permission was denied on object 'server', database 'master'."))
 }

@@ -171,6 +171,14 @@ func (r *runner) setPartner(d *database, url string) {
 	})
 }
 
+// partnerLink is the session's current link to the partner (it changes
+// when the session reconnects).
+func (in *instance) partnerLink(m *dbMirror) MirrorLink {
+	var l MirrorLink
+	in.locked(func() { l = m.link })
+	return l
+}
+
 // activeMirror returns the database's session or raises 1416.
 func (in *instance) activeMirror(d *database) *dbMirror {
 	var m *dbMirror
@@ -224,7 +232,7 @@ func (r *runner) setWitness(d *database, url string) {
 	}
 	// The mirror connects to the witness too; if it cannot, its witness
 	// state shows DISCONNECTED, as on SQL Server.
-	_, _ = tell(m.link, "WITNESS", d.name, map[string]string{"witness": url})
+	_, _ = tell(in.partnerLink(m), "WITNESS", d.name, map[string]string{"witness": url})
 	in.locked(func() {
 		m.witness, m.witnessLink = url, link
 		m.safetySeq++
@@ -246,7 +254,7 @@ func (r *runner) witnessOff(d *database) {
 		_, _ = tell(link, "WITNESS OFF", d.name, nil)
 		link.Close()
 	}
-	_, _ = tell(m.link, "WITNESS OFF", d.name, nil)
+	_, _ = tell(in.partnerLink(m), "WITNESS OFF", d.name, nil)
 }
 
 // partnerOption runs SET PARTNER OFF | FAILOVER | SAFETY | SUSPEND |
@@ -259,7 +267,7 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 		if m == nil {
 			panic(mirrorErr(1416, d.name))
 		}
-		_, _ = tell(m.link, "PARTNER OFF", d.name, nil)
+		_, _ = tell(in.partnerLink(m), "PARTNER OFF", d.name, nil)
 		in.endSession(d, m)
 		return
 	}
@@ -275,7 +283,7 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 	case "SAFETY":
 		principalOnly()
 		level := map[string]int{"OFF": 1, "FULL": 2}[st.Arg]
-		if _, err := tell(m.link, "SAFETY", d.name, map[string]string{"safety": strconv.Itoa(level)}); err != nil {
+		if _, err := tell(in.partnerLink(m), "SAFETY", d.name, map[string]string{"safety": strconv.Itoa(level)}); err != nil {
 			panic(mirrorErr(1404, ""))
 		}
 		in.locked(func() { m.setSafety(level) })
@@ -283,7 +291,7 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 		principalOnly()
 		in.locked(func() { m.timeout = int32(max(min(st.N, 1<<31-1), 5)) })
 	case "SUSPEND", "RESUME":
-		_, _ = tell(m.link, st.Value, d.name, nil)
+		_, _ = tell(in.partnerLink(m), st.Value, d.name, nil)
 		in.locked(func() { m.suspended = st.Value == "SUSPEND" })
 	case "FAILOVER":
 		principalOnly()
@@ -292,10 +300,16 @@ func (r *runner) partnerOption(d *database, st *alterDatabaseStmt) {
 		if !ready {
 			panic(mirrorErr(1422, d.name))
 		}
-		if reply, err := tell(m.link, "FAILOVER", d.name, nil); err != nil || reply.Error != 0 {
+		if reply, err := tell(in.partnerLink(m), "FAILOVER", d.name, nil); err != nil || reply.Error != 0 {
 			panic(mirrorErr(1422, d.name))
 		}
-		in.locked(func() { in.becomeMirrorLocked(d, m) })
+		var witnessLink MirrorLink
+		in.locked(func() {
+			in.becomeMirrorLocked(d, m)
+			witnessLink = m.witnessLink
+		})
+		// The witness follows the roles (principal_server_name swaps).
+		_, _ = tell(witnessLink, "WITNESS FAILOVER", d.name, nil)
 	case "FORCE_SERVICE_ALLOW_DATA_LOSS":
 		in.locked(func() {
 			if m.role != 2 || linkUp(m.link) {
@@ -329,9 +343,13 @@ func (in *instance) becomePrincipalLocked(d *database, m *dbMirror) {
 	in.logLocked("spid44s", fmt.Sprintf("The mirrored database \"%s\" is changing roles from \"MIRROR\" to \"PRINCIPAL\" due to Failover from partner.", d.name))
 }
 
-// endSession removes this side's session and closes its links.
+// endSession removes this side's session and closes its links; the
+// principal also tells the witness, which then lets go of the session.
 func (in *instance) endSession(d *database, m *dbMirror) {
+	var link, witnessLink MirrorLink
+	var principal bool
 	in.locked(func() {
+		link, witnessLink, principal = m.link, m.witnessLink, m.role == 1
 		if d.st().mirror == m {
 			d.st().mirror = nil
 			if m.active {
@@ -339,12 +357,13 @@ func (in *instance) endSession(d *database, m *dbMirror) {
 			}
 		}
 	})
-	for _, l := range []MirrorLink{m.link, m.witnessLink} {
-		if l != nil {
-			if m.role == 1 && l == m.witnessLink {
-				_, _ = tell(l, "PARTNER OFF", d.name, nil)
-			}
-			l.Close()
+	if witnessLink != nil {
+		if principal {
+			_, _ = tell(witnessLink, "PARTNER OFF", d.name, nil)
 		}
+		witnessLink.Close()
+	}
+	if link != nil {
+		link.Close()
 	}
 }

@@ -32,6 +32,16 @@ func (in *instance) sessionMessage(c *MirrorConn, m MirrorMessage) MirrorMessage
 			mm = d.st().mirror
 		}
 	})
+	if m.Kind == "WITNESS FAILOVER" {
+		in.locked(func() {
+			for _, w := range in.cat.hadr.witnessed {
+				if strings.EqualFold(w.database, m.Database) {
+					w.principal, w.mirror, w.roleSeq = w.mirror, w.principal, w.roleSeq+1
+				}
+			}
+		})
+		return ok
+	}
 	if m.Kind == "PARTNER OFF" || m.Kind == "WITNESS OFF" {
 		if w := in.dropWitnessed(m.Database); w {
 			return ok
@@ -66,6 +76,8 @@ func (in *instance) sessionMessage(c *MirrorConn, m MirrorMessage) MirrorMessage
 		in.locked(func() { mm.suspended = m.Kind == "SUSPEND" })
 	case "FAILOVER":
 		in.locked(func() { in.becomePrincipalLocked(d, mm) })
+	case "RECONNECT":
+		in.locked(func() { in.reconnectLocked(d, mm, true) })
 	default:
 		return refuse(1416)
 	}

@@ -24,6 +24,10 @@ type dbMirror struct {
 	syncAt      time.Time
 	link        MirrorLink // outbound connection to the partner
 	witnessLink MirrorLink // outbound connection to the witness
+	// reconnecting is set while an attempt runs; lastTry throttles them
+	// (mirror_reconnect.go).
+	reconnecting bool
+	lastTry      time.Time
 }
 
 // linkUp reports whether l is open.

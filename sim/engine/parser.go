@@ -223,6 +223,9 @@ func (p *parser) statement() stmt {
 		if p.accept("ENDPOINT") {
 			return p.endpoint(a, true)
 		}
+		if p.accept("AUTHORIZATION") {
+			return p.alterAuthorization(a)
+		}
 		if p.peek().is("MASTER") {
 			p.next()
 			p.expect("KEY")
@@ -340,7 +343,7 @@ func (p *parser) statement() stmt {
 		p.expectOp(",")
 		s.State = p.expr()
 		for p.acceptOp(",") {
-			p.expr()
+			s.Args = append(s.Args, p.expr())
 		}
 		p.expectOp(")")
 		if p.accept("WITH") {

@@ -72,6 +72,7 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	name = strings.ToLower(name)
+	in.checkServerStateLocked(s, name)
 	cols, rows, ok := in.viewLocked(d, name)
 	if ok {
 		rows = in.visibilityLocked(s, d).filter(name, cols, rows)
@@ -99,6 +100,9 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 				continue
 			}
 			rows = append(rows, []any{int64(0), "DATABASE", int64(0), int64(0), int64(p.id), int64(1), "CO  ", "CONNECT", "G", "GRANT"})
+		}
+		for _, p := range d.perms {
+			rows = append(rows, []any{int64(0), "DATABASE", int64(0), int64(0), int64(p.grantee), int64(1), permType(p.name), p.name, "G", "GRANT"})
 		}
 		return cols, rows, true
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
