@@ -45,8 +45,9 @@ works with a generated self-signed certificate (written to the sandbox directory
 including TDS 8 strict. Each instance keeps its own master catalog in memory and its files
 (BACKUP CERTIFICATE, FROM FILE) under --dir/NAME.
 
-It prints one line per instance, "NAME 127.0.0.1,PORT", and the sa password when it generated
-one. The password can also come from ` + simPasswordEnv + ` (better than --password, which
+It prints one line per instance, "NAME 127.0.0.1,PORT address 127.0.X.N", and the sa password
+when it generated one. The address is the instance's own: its mirroring endpoint listens there
+(TCP://NAME:PORT or TCP://ADDRESS:PORT between instances) and it serves TDS there too. The password can also come from ` + simPasswordEnv + ` (better than --password, which
 other users can see in the process list). Ctrl-C or SIGTERM stops it.
 
 --fault ` + sim.FaultSyntax,
@@ -130,8 +131,8 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
 	f.IntVar(&count, "instances", 3, "how many instances: HOST_A, HOST_B, HOST_W, then HOST_4 ... HOST_N on the next ports")
-	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
-	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
+	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for mirrorcert expiry --cms")
+	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as for mirrorcert demo)")
 	fid.register(cmd)
 	return cmd
 }

@@ -175,3 +175,27 @@ ORDER BY r.replica_server_name
 go
 `, "ag|none|HOST_A|CONNECTED|SYNCHRONIZED\nag|none|HOST_B|CONNECTED|SYNCHRONIZED\nag|none|HOST_W|CONNECTED|SYNCHRONIZED")
 }
+
+func TestRestoreHeaderOnlyThroughFreeTDS(t *testing.T) {
+	cl, err := sim.Start(context.Background(), sim.Config{Names: []string{"HOST_A"}, Password: e2eSimPassword, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	out := tsqlClean(t, cl, "HOST_A", `CREATE DATABASE Sales
+go
+BACKUP DATABASE Sales TO DISK = 'C:\s.bak'
+go
+BACKUP LOG Sales TO DISK = 'C:\s.bak'
+go
+RESTORE HEADERONLY FROM DISK = 'C:\s.bak'
+go
+RESTORE FILELISTONLY FROM DISK = 'C:\s.bak'
+go
+`)
+	for _, want := range []string{"\t2\tHOST_A\tSales\t", "Transaction Log", "Sales_log\t"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tsql output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -94,6 +94,22 @@ JOIN sys.availability_replicas r ON r.replica_id = s.replica_id WHERE r.replica_
 	if got := rowsOf(t, c, "HOST_A", q); len(got) != 1 || got[0] != "HOST_W DISCONNECTED 10061" {
 		t.Errorf("HOST_W's state on the primary: %q", got)
 	}
+	// Once the port opens, the primary reaches HOST_W again (driven by
+	// reading the replica states), and the JOIN works.
+	if err := c.SetFaults(""); err != nil {
+		t.Fatal(err)
+	}
+	defined := false
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !defined; time.Sleep(50 * time.Millisecond) {
+		rowsOf(t, c, "HOST_A", q)
+		defined = len(c.Engine("HOST_W").NewSession("sa").ExecBatch("ALTER AVAILABILITY GROUP [ag1] JOIN WITH (CLUSTER_TYPE = NONE)")[0].Messages) == 0
+	}
+	if !defined {
+		t.Fatal("HOST_W never received the group's definition after the port opened")
+	}
+	if got := rowsOf(t, c, "HOST_A", q); len(got) != 1 || !strings.HasPrefix(got[0], "HOST_W CONNECTED") {
+		t.Errorf("HOST_W after JOIN: %q", got)
+	}
 }
 
 // TestAvailabilityGroupSeedsAtJoin: a database named at CREATE is seeded

@@ -24,7 +24,7 @@ func startMirrorCluster(t *testing.T, timeout time.Duration) *Cluster {
 }
 
 // sqlOn runs a batch as sa and fails the test on any error message.
-func sqlOn(t *testing.T, c *Cluster, host, batch string) []engine.Output {
+func sqlOn(t testing.TB, c *Cluster, host, batch string) []engine.Output {
 	t.Helper()
 	outs := c.Engine(host).NewSession("sa").ExecBatch(batch)
 	for _, o := range outs {
@@ -38,7 +38,7 @@ func sqlOn(t *testing.T, c *Cluster, host, batch string) []engine.Output {
 }
 
 // scalar returns the first column of the first row of the last result.
-func scalar(t *testing.T, c *Cluster, host, query string) any {
+func scalar(t testing.TB, c *Cluster, host, query string) any {
 	t.Helper()
 	outs := sqlOn(t, c, host, query)
 	for i := len(outs) - 1; i >= 0; i-- {
@@ -50,7 +50,7 @@ func scalar(t *testing.T, c *Cluster, host, query string) any {
 }
 
 // outbound does a host's outbound part: master key, certificate, endpoint.
-func outbound(t *testing.T, c *Cluster, host, endpointExtra string) {
+func outbound(t testing.TB, c *Cluster, host, endpointExtra string) {
 	t.Helper()
 	sqlOn(t, c, host, fmt.Sprintf(`CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'Str0ng!Passw0rd-%[1]s';
 CREATE CERTIFICATE %[1]s_cert WITH SUBJECT = '%[1]s certificate', START_DATE = '2020-01-01', EXPIRY_DATE = '2099-12-31';
@@ -59,7 +59,7 @@ CREATE ENDPOINT Endpoint_Mirroring STATE = STARTED AS TCP (LISTENER_PORT = 7024,
 }
 
 // certHex is the public part of a certificate on host, as 0x... .
-func certHex(t *testing.T, c *Cluster, host, cert string) string {
+func certHex(t testing.TB, c *Cluster, host, cert string) string {
 	t.Helper()
 	b, ok := scalar(t, c, host, fmt.Sprintf("SELECT CERTENCODED(CERT_ID('%s'))", cert)).([]byte)
 	if !ok {
@@ -69,7 +69,7 @@ func certHex(t *testing.T, c *Cluster, host, cert string) string {
 }
 
 // inbound makes host trust peer: login, user, peer's certificate, CONNECT.
-func inbound(t *testing.T, c *Cluster, host, peer string, grant bool) {
+func inbound(t testing.TB, c *Cluster, host, peer string, grant bool) {
 	t.Helper()
 	batch := fmt.Sprintf(`CREATE LOGIN %[1]s_login WITH PASSWORD = 'Str0ng!Passw0rd-%[1]s';
 CREATE USER %[1]s_user FOR LOGIN %[1]s_login;
@@ -81,7 +81,7 @@ CREATE CERTIFICATE %[1]s_cert AUTHORIZATION %[1]s_user FROM BINARY = %[2]s;`, pe
 }
 
 // configure does the whole procedure among hosts.
-func configure(t *testing.T, c *Cluster, hosts ...string) {
+func configure(t testing.TB, c *Cluster, hosts ...string) {
 	t.Helper()
 	for _, h := range hosts {
 		outbound(t, c, h, "")

@@ -184,7 +184,7 @@ func (n *mirrorNet) serveInbound(nd *mnode, wc *wireConn) {
 	if a, ok := wc.RemoteAddr().(*net.TCPAddr); ok {
 		remote = a.IP.String()
 	}
-	_ = wc.SetDeadline(time.Now().Add(n.timeout))
+	_ = wc.SetDeadline(time.Now().Add(n.handshakeTime()))
 	mc, err := nd.host.AcceptHandshake(wc, remote)
 	if err != nil {
 		return // refused: closed without a word

@@ -96,6 +96,13 @@ func (n *mirrorNet) resolve(src *mnode, host string) string {
 	return ""
 }
 
+// minHandshake is the least time a handshake is given, however short the
+// report timeout: tests set that to a fraction of a second, and a busy
+// machine must not turn a slow RSA signature into a refusal.
+const minHandshake = 2 * time.Second
+
+func (n *mirrorNet) handshakeTime() time.Duration { return max(n.timeout, minHandshake) }
+
 // parseMirrorURL splits "TCP://host:port" (scheme case-insensitive).
 func parseMirrorURL(url string) (host string, port int, err error) {
 	if len(url) < 6 || !strings.EqualFold(url[:6], "TCP://") {
@@ -118,9 +125,11 @@ func (n *mirrorNet) Connect(ctx context.Context, from engine.Instance, url strin
 	if src == nil {
 		return nil, &engine.MirrorError{From: from.Name(), URL: url, Kind: engine.MirrorLocal, Detail: "instance takes no part in mirroring"}
 	}
-	dctx, cancel := context.WithTimeout(ctx, n.timeout)
+	report, cancel := context.WithTimeout(ctx, n.timeout)
 	defer cancel()
-	link, merr := n.connect(dctx, src, url)
+	hctx, hcancel := context.WithTimeout(ctx, n.handshakeTime())
+	link, merr := n.connect(hctx, src, url)
+	hcancel()
 	if merr == nil {
 		return link, nil
 	}
@@ -128,7 +137,7 @@ func (n *mirrorNet) Connect(ctx context.Context, from engine.Instance, url strin
 	// The peer says nothing when it refuses, so SQL Server reports the
 	// failure only when its connection attempt times out.
 	select {
-	case <-dctx.Done():
+	case <-report.Done():
 	case <-n.done:
 	}
 	if err := ctx.Err(); err != nil {

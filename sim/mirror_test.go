@@ -3,7 +3,9 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,9 +51,9 @@ FROM sys.dm_db_mirroring_connections c JOIN sys.certificates cert ON cert.certif
 		t.Errorf("total_bytes_received = %v, want > 0", got[6])
 	}
 	// HOST_A lists it as outbound, its peer certificate HOST_B_cert.
-	if v := scalar(t, c, "HOST_A", `SELECT cert.name FROM sys.dm_db_mirroring_connections c
-  JOIN sys.certificates cert ON cert.certificate_id = c.peer_certificate_id WHERE c.is_accept = 0`); v != "HOST_B_cert" {
-		t.Errorf("HOST_A outbound peer cert = %v", v)
+	if v := scalar(t, c, "HOST_A", `SELECT cert.name + '/' + c.principal_name FROM sys.dm_db_mirroring_connections c
+  JOIN sys.certificates cert ON cert.certificate_id = c.peer_certificate_id WHERE c.is_accept = 0`); v != "HOST_B_cert/HOST_B_user" {
+		t.Errorf("HOST_A outbound peer cert/owner = %v", v)
 	}
 
 	// Closing the link removes it from both sides.
@@ -144,5 +146,46 @@ func TestMirrorUnreachableLogs1474AfterTimeout(t *testing.T) {
 	}
 	if len(logLines(c, "HOST_A", "10061(No connection could be made", "for 'TCP://HOST_B:7024'")) != 1 {
 		t.Errorf("HOST_A log lacks refused 1474:\n%s", strings.Join(c.Engine("HOST_A").ErrorLog(), "\n"))
+	}
+}
+
+func TestInstanceServesTDSOnItsOwnAddress(t *testing.T) {
+	c := startMirrorCluster(t, time.Second)
+	seen := map[string]bool{}
+	for _, in := range c.Instances() {
+		ip := net.ParseIP(in.Address)
+		if ip == nil || !ip.IsLoopback() || seen[in.Address] {
+			t.Fatalf("%s: address %q is not a loopback address of its own", in.Name, in.Address)
+		}
+		seen[in.Address] = true
+		own := in
+		own.Addr = in.Address + "," + strconv.Itoa(in.Port)
+		var name string
+		if err := openDB(t, c, own, "encrypt=true&trustservercertificate=true").QueryRow("SELECT @@SERVERNAME").Scan(&name); err != nil || name != in.Name {
+			t.Errorf("TDS on %s: %q, %v", own.Addr, name, err)
+		}
+		if len(logLines(c, in.Name, fmt.Sprintf("Server is listening on [ %s <ipv4> %d].", in.Address, in.Port))) != 1 {
+			t.Errorf("%s: error log does not say it listens on %s", in.Name, in.Address)
+		}
+	}
+}
+
+func TestTwoClustersGetDifferentBlocks(t *testing.T) {
+	a := startMirrorCluster(t, time.Second)
+	b := startMirrorCluster(t, time.Second)
+	for i := range a.Instances() {
+		if a.Instances()[i].Address == b.Instances()[i].Address {
+			t.Fatalf("both clusters use %s", a.Instances()[i].Address)
+		}
+	}
+	// Both may run Endpoint_Mirroring on 7024 at once.
+	outbound(t, a, "HOST_A", "")
+	outbound(t, b, "HOST_A", "")
+	for _, c := range []*Cluster{a, b} {
+		nc, err := net.DialTimeout("tcp", net.JoinHostPort(c.Instances()[0].Address, "7024"), time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc.Close()
 	}
 }

@@ -26,6 +26,10 @@ type availabilityGroup struct {
 	createDB    bool   // GRANT CREATE ANY DATABASE (automatic seeding)
 	databases   []string
 	created     time.Time
+	// On the primary: an attempt to reach the unreachable secondaries is
+	// running (defining), and when the last one started (ag_views.go).
+	defining   bool
+	lastDefine time.Time
 }
 
 type agReplica struct {

@@ -53,15 +53,25 @@ func (in *instance) onAGDefine(m MirrorMessage, g *availabilityGroup) MirrorMess
 		return reply
 	}
 	in.locked(func() {
-		if g != nil && g.joined {
-			reply.Error = 35209
+		sameGroup := g != nil && g.groupID == m.Args["group_id"]
+		switch {
+		case sameGroup && g.joined:
+			return // the primary reconnecting to a member
+		case g != nil && g.joined:
+			reply.Error = 35209 // another group of that name is joined here
+			return
+		}
+		var replicas []*agReplica
+		for _, r := range reps {
+			replicas = append(replicas, &agReplica{agReplicaSpec: r.Spec, id: r.ID, dbs: map[string]time.Time{}})
+		}
+		if sameGroup {
+			// Update in place: a JOIN may be using this definition now.
+			g.replicas, g.primary = replicas, m.Args["primary"]
 			return
 		}
 		ng := &availabilityGroup{name: m.Database, groupID: m.Args["group_id"], clusterType: m.Args["cluster_type"],
-			primary: m.Args["primary"], created: in.now()}
-		for _, r := range reps {
-			ng.replicas = append(ng.replicas, &agReplica{agReplicaSpec: r.Spec, id: r.ID, dbs: map[string]time.Time{}})
-		}
+			primary: m.Args["primary"], created: in.now(), replicas: replicas}
 		in.cat.hadr.ags = append(without(in.cat.hadr.ags, func(o *availabilityGroup) bool { return o == g }), ng)
 	})
 	return reply
@@ -114,7 +124,7 @@ func (in *instance) offerDatabases(g *availabilityGroup, peer string) string {
 
 // seedFromPrimary asks the primary for the group's databases and creates
 // them here (automatic seeding needs GRANT CREATE ANY DATABASE here).
-func (in *instance) seedFromPrimary(g *availabilityGroup, _ string) {
+func (in *instance) seedFromPrimary(g *availabilityGroup) {
 	var link MirrorLink
 	in.locked(func() {
 		if p := g.replica(g.primary); p != nil && g.joined && g.createDB {

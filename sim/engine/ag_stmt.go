@@ -48,7 +48,7 @@ func (r *runner) createAG(st *createAGStmt) {
 		panic(newErr(35220, txtAGNoCluster))
 	}
 	g := &availabilityGroup{name: st.Name, groupID: sessionGUID(), clusterType: st.ClusterType, primary: in.opts.Name,
-		joined: true, created: in.now()}
+		joined: true, created: in.now(), lastDefine: time.Now()}
 	for _, spec := range st.Replicas {
 		g.replicas = append(g.replicas, &agReplica{agReplicaSpec: spec, id: sessionGUID(), dbs: map[string]time.Time{}})
 	}
@@ -113,16 +113,24 @@ func (in *instance) defineOnSecondaries(g *availabilityGroup) {
 					link.Close()
 				}
 			}
+			var extra MirrorLink
 			in.locked(func() {
 				if err != nil {
 					num, desc := connectErrorOf(err)
 					rep.lastErr, rep.lastErrDesc, rep.lastErrAt = num, desc, in.now()
 					return
 				}
-				if reply.Error == 0 {
+				switch {
+				case reply.Error != 0:
+				case linkUp(rep.link):
+					extra = link // another attempt got there first
+				default:
 					rep.link = link
 				}
 			})
+			if extra != nil {
+				extra.Close()
+			}
 		}()
 	}
 	wg.Wait()
@@ -167,7 +175,7 @@ func (r *runner) alterAG(st *alterAGStmt) {
 	case "GRANT", "DENY":
 		in.locked(func() { g.createDB = st.Op == "GRANT" })
 		if st.Op == "GRANT" && !isPrimary {
-			in.seedFromPrimary(g, "")
+			in.seedFromPrimary(g)
 		}
 	case "ADD DATABASE":
 		if !isPrimary {
@@ -210,7 +218,7 @@ func (in *instance) joinAG(g *availabilityGroup) {
 		}
 	})
 	if g.createDB {
-		in.seedFromPrimary(g, "")
+		in.seedFromPrimary(g)
 	}
 }
 

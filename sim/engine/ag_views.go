@@ -94,6 +94,9 @@ func (in *instance) replicaStatesView() ([]Column, [][]any, bool) {
 			continue
 		}
 		amPrimary := strings.EqualFold(g.primary, in.opts.Name)
+		if amPrimary {
+			in.redefineLocked(g)
+		}
 		for _, r := range g.replicas {
 			local := strings.EqualFold(r.Server, in.opts.Name)
 			isPrimary := strings.EqualFold(r.Server, g.primary)
@@ -189,4 +192,28 @@ func (in *instance) databaseReplicaStatesView() ([]Column, [][]any, bool) {
 		}
 	}
 	return cols, rows, true
+}
+
+// redefineLocked starts one attempt (at most one a second, bounded by the
+// transport's timeout) to reach the secondaries the primary has no link to,
+// as a primary keeps retrying on SQL Server; reading the replica states
+// drives it, so nothing runs in the background. mu is held.
+func (in *instance) redefineLocked(g *availabilityGroup) {
+	if g.defining || time.Since(g.lastDefine) < reconnectEvery || in.opts.MirrorNet == nil {
+		return
+	}
+	down := false
+	for _, r := range g.replicas {
+		if !strings.EqualFold(r.Server, in.opts.Name) && !linkUp(r.link) {
+			down = true
+		}
+	}
+	if !down {
+		return
+	}
+	g.defining, g.lastDefine = true, time.Now()
+	go func() {
+		in.defineOnSecondaries(g)
+		in.locked(func() { g.defining = false })
+	}()
 }

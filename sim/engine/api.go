@@ -92,6 +92,9 @@ type Options struct {
 	// MirrorNet is the mirroring transport (package sim); nil means the
 	// endpoints never listen and SET PARTNER cannot reach anyone.
 	MirrorNet MirrorNet
+	// Address is the instance's own IP address (the wire layer serves TDS
+	// there too), for the error log's "Server is listening on" line.
+	Address string
 	// CMS, when set, makes the instance a Central Management Server: msdb
 	// serves the registered servers it returns (read at query time, so the
 	// cluster can fill it once every instance's port is known). Nil: msdb

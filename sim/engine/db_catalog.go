@@ -159,9 +159,6 @@ func checkUsable(d *database) {
 	}
 }
 
-// lsnText formats an LSN as SQL Server prints it in messages.
-func lsnText(n int64) string { return fmt.Sprintf("%d", n) }
-
 // sessionGUID returns a random version-4 GUID in SQL Server's text form.
 func sessionGUID() string {
 	b := randomBytes(16)

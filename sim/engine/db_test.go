@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -132,4 +133,38 @@ func TestBackupRestoreChain(t *testing.T) {
 	if got := scalar(t, a, `BEGIN TRY BACKUP LOG master TO DISK = 'C:\m.trn' END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH`); got != int32(3013) {
 		t.Errorf("ERROR_NUMBER() = %v, want 3013", got)
 	}
+}
+
+// TestHadrEnabled: availability groups work, so the instance says Always On
+// is enabled.
+func TestHadrEnabled(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	if got := scalar(t, s, "SELECT SERVERPROPERTY('IsHadrEnabled')"); fmt.Sprint(got) != "1" {
+		t.Errorf("IsHadrEnabled = %v, want 1", got)
+	}
+}
+
+// TestRestoreHeaderAndFileList: a DBA reads a backup file's sets and
+// logical file names before restoring.
+func TestRestoreHeaderAndFileList(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	run(t, s, `CREATE DATABASE Sales; BACKUP DATABASE Sales TO DISK = 'C:\s.bak'; BACKUP LOG Sales TO DISK = 'C:\s.bak'`)
+	rs := query(t, s, `RESTORE HEADERONLY FROM DISK = 'C:\s.bak'`)
+	if len(rs.Rows) != 2 {
+		t.Fatalf("HEADERONLY rows: %v", rs.Rows)
+	}
+	typ, pos, db, first, last := colIndex(t, rs, "BackupTypeDescription"), colIndex(t, rs, "Position"), colIndex(t, rs, "DatabaseName"), colIndex(t, rs, "FirstLSN"), colIndex(t, rs, "LastLSN")
+	if rs.Rows[0][typ] != "Database" || rs.Rows[1][typ] != "Transaction Log" || rs.Rows[1][pos] != int32(2) || rs.Rows[1][db] != "Sales" {
+		t.Errorf("HEADERONLY: %v", rs.Rows)
+	}
+	// The log backup begins where the chain began: at the full backup.
+	if rs.Rows[1][first] != rs.Rows[0][first] || rs.Rows[1][last].(int64) <= rs.Rows[0][last].(int64) {
+		t.Errorf("LSNs: full %v-%v, log %v-%v", rs.Rows[0][first], rs.Rows[0][last], rs.Rows[1][first], rs.Rows[1][last])
+	}
+	rs = query(t, s, `RESTORE FILELISTONLY FROM DISK = 'C:\s.bak' WITH FILE = 1`)
+	if len(rs.Rows) != 2 || rs.Rows[0][0] != "Sales" || rs.Rows[1][0] != "Sales_log" {
+		t.Errorf("FILELISTONLY: %v", rs.Rows)
+	}
+	wantErrs(t, s, `RESTORE VERIFYONLY FROM DISK = 'C:\s.bak' WITH FILE = 3`, 4038, 3013)
+	run(t, s, `RESTORE VERIFYONLY FROM DISK = 'C:\s.bak'`)
 }

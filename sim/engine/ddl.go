@@ -45,7 +45,13 @@ func (r *runner) ddl(st stmt) {
 		r.alterAuthorization(st)
 	case *alterDatabaseStmt:
 		r.alterDatabase(st)
-	case *createDatabaseStmt, *dropDatabaseStmt, *backupDBStmt, *restoreStmt:
+	case *restoreStmt:
+		if st.Only != "" {
+			r.restoreInfo(st) // emits its own result set
+			return
+		}
+		r.databaseStmt(st)
+	case *createDatabaseStmt, *dropDatabaseStmt, *backupDBStmt:
 		r.databaseStmt(st)
 	case *createAGStmt, *alterAGStmt, *dropAGStmt:
 		r.agStmt(st)

@@ -93,7 +93,11 @@ func (in *instance) serverProperty(p string) any {
 		return int64(2)
 	case "collation":
 		return in.opts.Collation
-	case "isclustered", "ishadrenabled", "isintegratedsecurityonly", "issingleuser":
+	case "ishadrenabled":
+		// Availability groups (CLUSTER_TYPE = NONE) work here, as on an
+		// instance where the Always On feature was enabled.
+		return int64(1)
+	case "isclustered", "isintegratedsecurityonly", "issingleuser":
 		return int64(0)
 	case "processid":
 		return int64(4242)

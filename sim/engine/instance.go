@@ -221,6 +221,10 @@ func (in *instance) seed() *catalog {
 	if in.opts.Port > 0 {
 		c.errlog = append(c.errlog,
 			logEntry{at: now, process: "spid27s", text: fmt.Sprintf("Server is listening on [ 127.0.0.1 <ipv4> %d].", in.opts.Port)})
+		if in.opts.Address != "" && in.opts.Address != "127.0.0.1" {
+			c.errlog = append(c.errlog,
+				logEntry{at: now, process: "spid27s", text: fmt.Sprintf("Server is listening on [ %s <ipv4> %d].", in.opts.Address, in.opts.Port)})
+		}
 	}
 	c.errlog = append(c.errlog,
 		logEntry{at: now, process: "spid27s", text: "SQL Server is now ready for client connections. This is an informational message; no user action is required."})

@@ -26,7 +26,8 @@ type MirrorNet interface {
 	// only once the transport's connect timeout has passed since the call
 	// (a peer that drops a bad handshake sends no answer, so SQL Server only
 	// learns of it by timing out) or ctx has ended, and the failure is
-	// already in from's error log (1474). Map it to 1418 / 1456.
+	// already in from's error log (1474). Map it to 1418 / 1456. A
+	// handshake that is merely slow gets at least 2 s, whatever the timeout.
 	Connect(ctx context.Context, from Instance, url string) (MirrorLink, error)
 	// EndpointChanged tells the transport that inst's DATABASE_MIRRORING
 	// endpoint was created, altered or dropped, so it starts, moves or stops

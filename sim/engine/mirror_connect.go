@@ -72,9 +72,13 @@ func (in *instance) ConnectHandshake(rw io.ReadWriter, url, peerIP string) (*Mir
 		if _, x, err := parseCertBytes(w.Cert); err == nil {
 			issuer, serial := nameString(x.Issuer), serialString(x.SerialNumber)
 			in.locked(func() {
-				for _, c := range in.cat.db("master").certs {
+				master := in.cat.db("master")
+				for _, c := range master.certs {
 					if c.issuer == issuer && c.serial == serial && !c.isBuiltin {
 						conn.PeerCertID = c.id
+						if owner := master.principalByID(c.ownerID); owner != nil {
+							conn.Principal = owner.name
+						}
 						break
 					}
 				}

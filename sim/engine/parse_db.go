@@ -47,6 +47,7 @@ type restoreStmt struct {
 	Disk  string // "" for RESTORE DATABASE name WITH RECOVERY
 	Opts  map[string]string
 	Moves [][2]string // MOVE 'logical' TO 'physical'
+	Only  string      // HEADERONLY, FILELISTONLY or VERIFYONLY: read the file, restore nothing
 }
 
 // backupOption reports whether BACKUP or RESTORE accepts a WITH option
@@ -169,8 +170,19 @@ func (p *parser) backupDB(a at) stmt {
 // restore parses RESTORE DATABASE|LOG.
 func (p *parser) restore(a at) stmt {
 	s := &restoreStmt{at: a}
-	s.Log = p.keywordOf("DATABASE", "LOG") == "LOG"
-	s.Name = p.ident()
+	switch kw := p.keywordOf("DATABASE", "LOG", "HEADERONLY", "FILELISTONLY", "VERIFYONLY"); kw {
+	case "DATABASE", "LOG":
+		s.Log = kw == "LOG"
+		s.Name = p.ident()
+	default:
+		s.Only = kw
+		p.expect("FROM")
+		s.Disk = p.diskClause()
+		if p.accept("WITH") {
+			s.Opts, _ = p.backupWith(false)
+		}
+		return s
+	}
 	if p.accept("FROM") {
 		s.Disk = p.diskClause()
 	}
