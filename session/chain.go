@@ -128,3 +128,25 @@ func markSkipped(host string, outs []outcome, preps []prepared) {
 		}
 	}
 }
+
+// lineOwner returns the sent item a server error at line belongs to: the
+// one whose statements hold the line, else the first one after it, as the
+// error came from the lines that lead to it (the DECLARE of the flags, an
+// IF wrapper) or from the batch as a whole (a server reports an error that
+// stops a batch before it runs at line 1). -1 for the state read's lines.
+func lineOwner(preps []prepared, line int32) int {
+	next := -1
+	for i := range preps {
+		p := &preps[i]
+		if !p.sent() {
+			continue
+		}
+		if line >= int32(p.first) && line <= int32(p.last) {
+			return i
+		}
+		if next < 0 && int32(p.first) > line {
+			next = i
+		}
+	}
+	return next
+}

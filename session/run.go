@@ -365,16 +365,15 @@ func (s *Session) markNotRun(hc *hostConn, outs []outcome, preps []prepared, res
 // attribute hands each server error to the item whose lines it falls in.
 func (s *Session) attribute(hc *hostConn, outs []outcome, preps []prepared, res *batchResult) {
 	for _, e := range res.Errors {
-		for i := range preps {
-			p := preps[i]
-			if p.err != nil || e.LineNo < int32(p.first) || e.LineNo > int32(p.last) {
-				continue
-			}
-			se := &SQLError{Host: hc.host.Name, Step: p.item.ID, Number: e.Number, Severity: e.Class, State: e.State,
-				Line: e.LineNo - int32(p.first) + 1, Message: s.red.Redact(e.Message), err: e}
-			if outs[i].err == nil {
-				outs[i].err = se
-			}
+		i := lineOwner(preps, e.LineNo)
+		if i < 0 {
+			continue
+		}
+		p := preps[i]
+		se := &SQLError{Host: hc.host.Name, Step: p.item.ID, Number: e.Number, Severity: e.Class, State: e.State,
+			Line: max(e.LineNo-int32(p.first)+1, 1), Message: s.red.Redact(e.Message), err: e}
+		if outs[i].err == nil {
+			outs[i].err = se
 		}
 	}
 }
