@@ -146,9 +146,7 @@ func (s *Session) applyHost(ctx context.Context, host string, sc *sched, allow f
 					return
 				}
 			}
-			select {
-			case <-changed:
-			case <-ctx.Done():
+			if !s.waitForPeers(ctx, host, sc, changed) {
 				return
 			}
 			continue
@@ -223,4 +221,39 @@ func (s *Session) summary(tried map[steps.Ref]bool, allow func(steps.Ref) bool, 
 	}
 	sort.Strings(inc.Unreachable)
 	return inc
+}
+
+// waitForPeers waits for a state change that may let host send its inbound
+// set, and reports false when ctx ends. Changes that land while another
+// host's outbound batch is still in flight are let pass: the inbound set
+// waits for every peer's certificate anyway, and building the checklist
+// (the client's costliest work) on each of them made its cost grow with
+// the cube of the host count. The host that finishes the last outbound
+// batch clears it from inflight before it signals, so that signal is seen.
+func (s *Session) waitForPeers(ctx context.Context, host string, sc *sched, changed chan struct{}) bool {
+	for {
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return false
+		}
+		s.mu.Lock()
+		busy := sc.outboundInflight(host)
+		changed = s.changed
+		s.mu.Unlock()
+		if !busy {
+			return true
+		}
+	}
+}
+
+// outboundInflight reports whether an outbound item of a host other than
+// host is being sent. Called with Session.mu held.
+func (sc *sched) outboundInflight(host string) bool {
+	for ref := range sc.inflight {
+		if ref.Host != host && strings.HasPrefix(ref.ID, "outbound/") {
+			return true
+		}
+	}
+	return false
 }
