@@ -92,6 +92,7 @@ func (b *sessionBackend) Snapshot() ui.Snapshot {
 		hi := ui.HostInfo{Name: h.Name, Server: h.Server, Role: h.Role, Connected: h.Connected, Version: h.Version}
 		if h.Err != nil {
 			hi.Err = h.Err.Error()
+			hi.TLSUntrusted = tlsUntrusted(h.Err)
 		}
 		snap.Hosts = append(snap.Hosts, hi)
 	}

@@ -9,39 +9,52 @@ import (
 	"github.com/alecthomas/chroma/v2/formatters"
 )
 
-// chromaData holds the only lexer and style ui uses. Importing chroma's
-// lexers and styles packages instead parses every lexer and style they
-// embed at program start: 11.8 of 14.2 ms of start-up and 4.7 MB, in every
-// command, status and apply included. See chromadata/README.
+// chromaData holds the only lexer and styles ui uses (monokai for dark
+// backgrounds, github for light ones). Importing chroma's lexers and styles
+// packages instead parses every lexer and style they embed at program
+// start: 11.8 of 14.2 ms of start-up and 4.7 MB, in every command, status
+// and apply included. See chromadata/README.
 //
-//go:embed chromadata/transact-sql.xml chromadata/monokai.xml
+//go:embed chromadata/transact-sql.xml chromadata/monokai.xml chromadata/github.xml
 var chromaData embed.FS
 
-// tsqlHighlighter loads the T-SQL lexer and the monokai style on first use,
-// once; nil when they do not load (then text stays plain).
-var tsqlHighlighter = sync.OnceValues(func() (chroma.Lexer, *chroma.Style) {
+// tsqlLexer loads the T-SQL lexer on first use, once; nil if it does not load.
+var tsqlLexer = sync.OnceValue(func() chroma.Lexer {
 	lexer, err := chroma.NewXMLLexer(chromaData, "chromadata/transact-sql.xml")
 	if err != nil {
-		return nil, nil
+		return nil
 	}
-	f, err := chromaData.Open("chromadata/monokai.xml")
+	return chroma.Coalesce(lexer)
+})
+
+// chromaStyles load each style on first use, once.
+var chromaStyles = map[string]func() *chroma.Style{
+	"monokai": sync.OnceValue(func() *chroma.Style { return loadStyle("chromadata/monokai.xml") }),
+	"github":  sync.OnceValue(func() *chroma.Style { return loadStyle("chromadata/github.xml") }),
+}
+
+func loadStyle(path string) *chroma.Style {
+	f, err := chromaData.Open(path)
 	if err != nil {
-		return nil, nil
+		return nil
 	}
 	defer f.Close()
 	style, err := chroma.NewXMLStyle(f)
 	if err != nil {
-		return nil, nil
+		return nil
 	}
-	return chroma.Coalesce(lexer), style
-})
+	return style
+}
 
 // highlightTSQL colours text with chroma's Transact-SQL lexer for a 256-colour
-// terminal. On any failure it returns the text unchanged: highlighting is a
-// nicety, the statement itself must always show.
-func highlightTSQL(text string) string {
-	lexer, style := tsqlHighlighter()
-	if lexer == nil || style == nil {
+// terminal, in the chroma style named (monokai for dark backgrounds, github
+// for light ones). On any failure, or another style name, it returns the
+// text unchanged: highlighting is a nicety, the statement itself must
+// always show.
+func highlightTSQL(text, style string) string {
+	lexer := tsqlLexer()
+	load := chromaStyles[style]
+	if lexer == nil || load == nil || load() == nil {
 		return text
 	}
 	it, err := lexer.Tokenise(nil, text)
@@ -49,7 +62,7 @@ func highlightTSQL(text string) string {
 		return text
 	}
 	var b strings.Builder
-	if err := formatters.TTY256.Format(&b, style, it); err != nil {
+	if err := formatters.TTY256.Format(&b, load(), it); err != nil {
 		return text
 	}
 	return strings.TrimRight(b.String(), "\n")

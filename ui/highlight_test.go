@@ -11,8 +11,8 @@ import (
 )
 
 // TestHighlightSameAsChromaRegistry: the copies of the T-SQL lexer and the
-// monokai style colour exactly as chroma's registries do (only the test
-// binary loads those registries).
+// two styles colour exactly as chroma's registries do (only the test binary
+// loads those registries).
 func TestHighlightSameAsChromaRegistry(t *testing.T) {
 	lexer := chroma.Coalesce(lexers.Get("tsql"))
 	for _, text := range []string{
@@ -20,20 +20,25 @@ func TestHighlightSameAsChromaRegistry(t *testing.T) {
 		"CREATE CERTIFICATE [HOST_A_cert]\n    WITH SUBJECT = N'HOST_A certificate', EXPIRY_DATE = '20291130';",
 		"GRANT CONNECT ON ENDPOINT::[Endpoint_Mirroring] TO [HOST_B_login]; -- why\n/* it */ SELECT 0x3082AB;",
 	} {
-		it, err := lexer.Tokenise(nil, text)
-		if err != nil {
-			t.Fatal(err)
+		for _, style := range []string{"monokai", "github"} {
+			it, err := lexer.Tokenise(nil, text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want strings.Builder
+			if err := formatters.TTY256.Format(&want, styles.Get(style), it); err != nil {
+				t.Fatal(err)
+			}
+			got := highlightTSQL(text, style)
+			if got == text {
+				t.Fatalf("not highlighted in %s: %q", style, text)
+			}
+			if w := strings.TrimRight(want.String(), "\n"); got != w {
+				t.Errorf("%s: highlight differs from chroma's registry\n got %q\nwant %q", style, got, w)
+			}
 		}
-		var want strings.Builder
-		if err := formatters.TTY256.Format(&want, styles.Get("monokai"), it); err != nil {
-			t.Fatal(err)
-		}
-		got := highlightTSQL(text)
-		if got == text {
-			t.Fatalf("not highlighted: %q", text)
-		}
-		if w := strings.TrimRight(want.String(), "\n"); got != w {
-			t.Errorf("highlight differs from chroma's registry\n got %q\nwant %q", got, w)
-		}
+	}
+	if got := highlightTSQL("SELECT 1", "no-such-style"); got != "SELECT 1" {
+		t.Errorf("an unknown style coloured the text: %q", got)
 	}
 }
