@@ -9,7 +9,7 @@
 //	s := session.Open(ctx, session.Options{Plan: p, ...}) // connects and reads every host concurrently
 //	defer s.Close()
 //	s.Hosts()                  // per-host status: Connected, Err, Version
-//	s.Checklist()              // steps.Build over the last read states (+ Failed for failed runs)
+//	s.Checklist()              // steps.Build over the last read states (+ Failed for failed runs), built once per state change
 //	s.Run(ctx, ref)            // one pending item; the host is re-read in the same round trip
 //	s.RunRemedy(ctx, ref, obj) // a conflict's destructive remedy; obj must equal ConflictInfo.Object
 //	s.ConfirmManual(ctx, ref)  // after a manual file copy: re-read and check
