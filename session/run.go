@@ -222,6 +222,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		return outs
 	}
 	start := s.now()
+	s.noteChange(host, start)
 	st, res, err := s.readState(ctx, hc, batch)
 	dur := res.Duration
 	if res.Transport != nil {

@@ -110,6 +110,9 @@ type Model struct {
 	trustAsked bool
 	// placed is set once the selection was put on the first runnable step.
 	placed bool
+	// verifying is set while v's checks run; session is what S started.
+	verifying bool
+	session   sessionInfo
 	// highlights caches highlighted T-SQL by statement text: highlighting
 	// runs on every selection change and the statements rarely change.
 	highlights map[string]string
@@ -202,6 +205,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case runDoneMsg:
 		cmd = m.finishRun(msg)
+	case verifyDoneMsg:
+		m.verifying = false
+		m.applySnapshot(msg.Snap)
+		cmd = m.verified(msg.Err)
+	case sessionMsg:
+		cmd = m.applySession(msg)
+	case pollSessionMsg:
+		if msg.gen != m.session.gen || m.verifier() == nil {
+			return m, nil
+		}
+		cmd = pollSessionCmd(m.opts.Backend, m.verifier())
 	case clearNoteMsg:
 		if msg.Seq == m.note.seq {
 			m.note.text = ""

@@ -24,6 +24,7 @@ const (
 	dlgMasterKey
 	dlgManual
 	dlgTrust
+	dlgStart
 )
 
 // dialogBox is what every dialog component offers the root.
@@ -100,6 +101,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
+	case key.Matches(msg, m.keys.Verify):
+		return m.verify()
+	case key.Matches(msg, m.keys.Start):
+		return m.openStart()
 	case key.Matches(msg, m.keys.RunAll):
 		p := m.planAll()
 		if len(p.Run) == 0 {
@@ -216,6 +221,10 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 		// A generated password not yet shown would be lost for good:
 		// requestQuit shows it first and ends once it is stored.
 		return m.requestQuit()
+	case dlgStart:
+		db, dir := d.box.(*dialog.StartForm).Values()
+		m.session.database, m.session.folder = db, dir
+		return startSessionCmd(m.opts.Backend, m.verifier(), db, dir)
 	case dlgManual:
 		return m.startRun(sched.Manual, d.ref, RunOptions{}, "")
 	case dlgTrust:
