@@ -53,6 +53,9 @@ type Config struct {
 	ProductVersion string
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
+	// SSISDB, if set, is served by the first instance as database SSISDB
+	// (the Scale Out Master's catalog; see ssisdb.go).
+	SSISDB *SSISDB
 
 	// newEngine replaces engine.New in tests of this package.
 	newEngine func(engine.Options) (engine.Instance, error)
@@ -208,6 +211,11 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		})
 		c.insts = append(c.insts, inst)
 		go func() { inst.served <- inst.srv.Serve(l) }()
+	}
+	if cfg.SSISDB != nil {
+		if err := c.SetSSISDB(names[0], *cfg.SSISDB); err != nil {
+			return nil, err
+		}
 	}
 	c.stopCtx = context.AfterFunc(ctx, func() { _ = c.Close() })
 	ok = true

@@ -34,6 +34,7 @@ type database struct {
 	principals []*dbPrincipal
 	nextCertID int32
 	nextUserID int32
+	ssis       *SSISDB // set on the SSISDB database only (ssisdb.go)
 }
 
 type masterKey struct {

@@ -57,7 +57,7 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	if !strings.EqualFold(schema, "sys") {
-		return nil, nil, false
+		return in.ssisView(s, dbName, schema, name)
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
