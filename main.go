@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 		newStatusCmd(),
 		newApplyCmd(),
 		newScriptCmd(),
+		newScaleoutCmd(),
 	)
 	return root
 }
