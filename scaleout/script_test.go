@@ -123,8 +123,8 @@ func TestWorkerScriptDocumentedOrder(t *testing.T) {
 		"Step-GrantKeyAccess",                                                   // 3
 		"Step-RemoveOldCertificate",
 		"-Element 'WorkerHttpsCertThumbprint' -Value $script:WorkerThumbprint", // 4
-		"Step-WaitForMaster",                                                    // 5: on the master
-		"Step-RestartService -Id 'worker/W1/restart-service'",                   // 6
+		"Step-WaitForMaster",                                                   // 5: on the master
+		"Step-RestartService -Id 'worker/W1/restart-service'",                  // 6
 	)
 }
 
