@@ -39,6 +39,9 @@ Each step checks its result, the script stops at the first failure, and a re-run
 No secret is written. With -o, existing files are left alone unless --force is given.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if in.Port == 0 {
+				return exitCode(2, fmt.Errorf("scaleout script: --master-port 0: use 1..65535 (the Scale Out Master's default is 8391)"))
+			}
 			p, err := scaleout.NewPlan(in)
 			if err != nil {
 				return exitCode(2, fmt.Errorf("scaleout script: %w", err))

@@ -31,6 +31,7 @@ func newSimCmd() *cobra.Command {
 		keyFile  string
 		verbose  bool
 		scenario string
+		ssisdb   simSSISDBFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -61,7 +62,12 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			ssis, err := ssisdb.config(sim.DefaultNames()[0], time.Now())
+			if err != nil {
+				return exitCode(2, err)
+			}
 			cfg := sim.Config{
+				SSISDB:   ssis,
 				BasePort: basePort,
 				Password: password,
 				Latency:  latency,
@@ -117,6 +123,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&certFile, "cert", "", "TLS certificate PEM file (with --key; default: generated self-signed)")
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
+	ssisdb.register(f)
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
 	return cmd
 }
