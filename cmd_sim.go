@@ -32,6 +32,7 @@ func newSimCmd() *cobra.Command {
 		verbose  bool
 		scenario string
 		ssisdb   simSSISDBFlags
+		cms      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -75,6 +76,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				Dir:      dir,
 				CertFile: certFile,
 				KeyFile:  keyFile,
+				CMS:      cms,
 			}
 			if verbose {
 				cfg.Logf = func(format string, args ...any) {
@@ -124,6 +126,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
 	ssisdb.register(f)
+	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
 	return cmd
 }

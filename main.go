@@ -42,6 +42,8 @@ func newRootCmd() *cobra.Command {
 		newStatusCmd(),
 		newApplyCmd(),
 		newScriptCmd(),
+		newExpiryCmd(),
+		newRotateCmd(),
 		newScaleoutCmd(),
 	)
 	return root

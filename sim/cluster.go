@@ -57,6 +57,12 @@ type Config struct {
 	// (the Scale Out Master's catalog; see ssisdb.go).
 	SSISDB *SSISDB
 
+	// CMS makes the first instance a Central Management Server on which
+	// every other instance is registered (group "Mirroring", registered by
+	// its name, server name its 127.0.0.1,PORT form), for `mirrorcert
+	// expiry --cms`.
+	CMS bool
+
 	// newEngine replaces engine.New in tests of this package.
 	newEngine func(engine.Options) (engine.Instance, error)
 }
@@ -81,6 +87,7 @@ type Cluster struct {
 	closeOnce sync.Once
 	closeErr  error
 	logf      func(string, ...any)
+	cms       atomic.Pointer[engine.CMS]
 }
 
 type instance struct {
@@ -187,13 +194,17 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			l.Close()
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
 		}
-		eng, err := newEngine(engine.Options{
+		eo := engine.Options{
 			Name:           name,
 			ProductVersion: cfg.ProductVersion,
 			FileRoot:       root,
 			SAPassword:     password,
 			Port:           port,
-		})
+		}
+		if cfg.CMS && i == 0 {
+			eo.CMS = c.cms.Load
+		}
+		eng, err := newEngine(eo)
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -216,6 +227,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		if err := c.SetSSISDB(names[0], *cfg.SSISDB); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.CMS {
+		c.cms.Store(registeredServers(c.Instances()))
 	}
 	c.stopCtx = context.AfterFunc(ctx, func() { _ = c.Close() })
 	ok = true

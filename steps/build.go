@@ -196,3 +196,26 @@ func mergeConflicts(cs []ConflictInfo) *ConflictInfo {
 	}
 	return &out
 }
+
+// certName is host's own certificate as its endpoint shows it. After a
+// rotation (mirrorcert rotate) the endpoint authenticates with
+// <planned name>_<yyyymmdd> and the planned one is gone; that certificate is
+// then the one every item checks, on the host and as the copy on each peer,
+// so a rotated setup still reads as complete. Anything else an endpoint
+// uses (another name, a copy without private key) stays a conflict against
+// the planned name.
+func (b *builder) certName(host string) string {
+	planned := b.p.CertName(host)
+	s := b.states[host]
+	if s == nil || s.Endpoint == nil || s.Endpoint.CertificateName == "" {
+		return planned
+	}
+	used := s.Endpoint.CertificateName
+	if !strings.HasPrefix(strings.ToLower(used), strings.ToLower(planned)+"_") {
+		return planned
+	}
+	if c := s.Cert(used); c == nil || c.PvtKeyEncryption != "MK" {
+		return planned
+	}
+	return used
+}

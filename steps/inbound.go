@@ -118,8 +118,8 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 	switch {
 	case s.Files[file]:
 		it.Status, it.Detail = Done, file+" is on "+h.Name
-	case s.Cert(b.p.CertName(peer)) != nil:
-		it.Status, it.Detail = Done, b.p.CertName(peer)+" is already installed on "+h.Name
+	case s.Cert(b.certName(peer)) != nil:
+		it.Status, it.Detail = Done, b.certName(peer)+" is already installed on "+h.Name
 	default:
 		it.Status, it.Detail = Pending, file+" is not on "+h.Name+" yet"
 	}
@@ -127,7 +127,7 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 }
 
 func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
-	name, owner := b.p.CertName(peer), b.p.UserName(peer)
+	name, owner := b.certName(peer), b.p.UserName(peer)
 	it := Item{
 		Ref:   Ref{h.Name, InboundID(peer, KindCertificate)},
 		Title: "Certificate " + name + " from " + peer,

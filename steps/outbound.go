@@ -47,7 +47,7 @@ func (b *builder) masterKey(h plan.Host, s *State) Item {
 }
 
 func (b *builder) certificate(h plan.Host, s *State) Item {
-	name := b.p.CertName(h.Name)
+	name := b.certName(h.Name)
 	it := Item{
 		Ref:   Ref{h.Name, IDCertificate},
 		Title: "Certificate " + name,
@@ -119,7 +119,7 @@ func canServe(existing, planned string) bool {
 
 func (b *builder) endpoint(h plan.Host, s *State) Item {
 	ep := b.p.Endpoint
-	cert := b.p.CertName(h.Name)
+	cert := b.certName(h.Name)
 	role := endpointRole(h)
 	enc := ep.Encryption
 	if enc == "" {

@@ -88,6 +88,11 @@ type Options struct {
 	// Port is the TDS port the wire layer listens on, for the error log's
 	// "Server is listening on" line; 0 leaves that line out.
 	Port int
+	// CMS, when set, makes the instance a Central Management Server: msdb
+	// serves the registered servers it returns (read at query time, so the
+	// cluster can fill it once every instance's port is known). Nil: msdb
+	// has no registered-servers views.
+	CMS func() *CMS
 }
 
 // Instance is one simulated SQL Server. It is safe for concurrent use by many

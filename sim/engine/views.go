@@ -57,7 +57,13 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	if !strings.EqualFold(schema, "sys") {
-		return in.ssisView(s, dbName, schema, name)
+		if cols, rows, ok := in.ssisView(s, dbName, schema, name); ok {
+			return cols, rows, true
+		}
+		if dbName == "" {
+			dbName = s.Database()
+		}
+		return in.cmsView(dbName, schema, name)
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
