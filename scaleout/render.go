@@ -162,8 +162,11 @@ func (p *Plan) order() []string {
 
 // nextAfter is what the operator does once this script is done.
 func (p *Plan) nextAfter(s Script) string {
-	if s.Role == "master" && p.Change != ChangeWorker {
+	switch {
+	case s.Role == "master" && p.Change == ChangeMaster:
 		return fmt.Sprintf("copy %s to each worker (%d) next to its scaleout-worker-NAME.ps1, and run it there.", MasterCerFile, len(p.Workers))
+	case s.Role == "master":
+		return "on each worker, run its scaleout-worker-NAME.ps1 again with -MasterTrustsWorker (the master now trusts its certificate)."
 	}
 	return "run mirrorcert scaleout check with every machine's configuration file to confirm the thumbprints agree."
 }

@@ -408,5 +408,5 @@ try {
     Stop-Failed $script:CurrentStep $_.Exception.Message
 }
 Write-Host 'All steps on this machine are done.' -ForegroundColor Green
-Write-Host 'Next: copy SSISScaleOutMaster.cer to each worker (2) next to its scaleout-worker-NAME.ps1, and run it there.'
+Write-Host 'Next: on each worker, run its scaleout-worker-NAME.ps1 again with -MasterTrustsWorker (the master now trusts its certificate).'
 exit 0

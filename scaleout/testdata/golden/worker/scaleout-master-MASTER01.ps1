@@ -379,5 +379,5 @@ try {
     Stop-Failed $script:CurrentStep $_.Exception.Message
 }
 Write-Host 'All steps on this machine are done.' -ForegroundColor Green
-Write-Host 'Next: run mirrorcert scaleout check with every machine''s configuration file to confirm the thumbprints agree.'
+Write-Host 'Next: on each worker, run its scaleout-worker-NAME.ps1 again with -MasterTrustsWorker (the master now trusts its certificate).'
 exit 0
