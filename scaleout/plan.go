@@ -143,8 +143,8 @@ func NewPlan(in PlanInput) (*Plan, error) {
 		workers[strings.ToLower(name)] = true
 		p.Workers = append(p.Workers, Machine{Name: name, IP: ip})
 	}
-	if len(p.Workers) == 0 {
-		return nil, fmt.Errorf("--workers NAME[=IP],...: give at least one Scale Out Worker (every worker takes part in a master change, too)")
+	if len(p.Workers) == 0 && p.Change != ChangeMaster {
+		return nil, fmt.Errorf("--workers NAME[=IP],...: a %s change needs at least one Scale Out Worker", p.Change)
 	}
 	p.ValidYears = in.ValidYears
 	if p.ValidYears == 0 {

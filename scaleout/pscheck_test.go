@@ -43,6 +43,7 @@ func TestScriptsParseAsPowerShell(t *testing.T) {
 	for i, in := range []PlanInput{
 		{Master: "MASTER01,ssis-master.corp.example,10.0.2.4", Workers: "W1=10.0.2.8,W2=fe80::1", Change: "both"},
 		{Master: "MASTER01", Workers: "W1", Change: "master", SQLVersion: "140"},
+		{Master: "MASTER01"},
 		{Master: "M", Workers: "W1=10.0.2.8", Change: "worker", BinnDir: "D:\\it's \u2019 #> <# $(calc) `n \"x\"", WorkerAccount: "CORP\\o'brien"},
 	} {
 		p := mustPlan(t, in)

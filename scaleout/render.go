@@ -141,7 +141,12 @@ func (p *Plan) order() []string {
 	switch p.Change {
 	case ChangeMaster:
 		out = append(out,
-			fmt.Sprintf("On %s: run %s (new certificate, netsh binding, MasterSettings.config, restart).", p.Master, ms),
+			fmt.Sprintf("On %s: run %s (new certificate, netsh binding, MasterSettings.config, restart).", p.Master, ms))
+		if len(p.Workers) == 0 {
+			out = append(out, "No worker was given (--workers): every worker connected to this master needs the new certificate too (mirrorcert scaleout script --workers ...).")
+			break
+		}
+		out = append(out,
 			fmt.Sprintf("Copy %s from %s next to each worker's script (%s).", mf, p.Master, all),
 			fmt.Sprintf("On each worker (%s): run scaleout-worker-NAME.ps1 (trust the master, WorkerSettings.config, restart).", all))
 	case ChangeWorker:
@@ -163,6 +168,8 @@ func (p *Plan) order() []string {
 // nextAfter is what the operator does once this script is done.
 func (p *Plan) nextAfter(s Script) string {
 	switch {
+	case s.Role == "master" && p.Change == ChangeMaster && len(p.Workers) == 0:
+		return "give every worker the new certificate: mirrorcert scaleout script --workers NAME,... writes their scripts."
 	case s.Role == "master" && p.Change == ChangeMaster:
 		return fmt.Sprintf("copy %s to each worker (%d) next to its scaleout-worker-NAME.ps1, and run it there.", MasterCerFile, len(p.Workers))
 	case s.Role == "master":

@@ -213,7 +213,8 @@ func TestNewPlanRejects(t *testing.T) {
 		{PlanInput{Master: "m;calc", Workers: "W1"}, "not a host name"},
 		{PlanInput{Master: "M", Workers: "W1", Port: 70000}, "--master-port 70000"},
 		{PlanInput{Master: "M", Workers: "W1", Port: -1}, "--master-port -1"},
-		{PlanInput{Master: "M"}, "--workers"},
+		{PlanInput{Master: "M", Change: "worker"}, "--workers"},
+		{PlanInput{Master: "M", Change: "both"}, "--workers"},
 		{PlanInput{Master: "M", Workers: "W1=10.0.0.300"}, "W1=\"10.0.0.300\""},
 		{PlanInput{Master: "M", Workers: "W1=0.0.0.0"}, "IP address"},
 		{PlanInput{Master: "M", Workers: "10.0.0.1"}, "give the machine name"},
@@ -230,6 +231,9 @@ func TestNewPlanRejects(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("NewPlan(%+v) = %v, want an error with %q", c.in, err, c.want)
 		}
+	}
+	if p := mustPlan(t, PlanInput{Master: "M"}); len(p.Scripts()) != 1 || !strings.Contains(p.Render(p.Scripts()[0], goldenMeta), "No worker was given") {
+		t.Error("a master change without workers: the master's script alone, saying the workers need it too")
 	}
 	p := mustPlan(t, PlanInput{Master: "master01.corp.example,10.0.2.4,MASTER01.corp.example", Workers: " W1 , W2=fe80::1 "})
 	if len(p.MasterNames) != 2 || p.Workers[1].IP != "fe80::1" || p.Change != ChangeMaster || p.Port != 8391 {
