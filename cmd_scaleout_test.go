@@ -210,6 +210,26 @@ func TestScaleoutCheckBadInput(t *testing.T) {
 	}
 }
 
+func TestScaleoutCheckSSISDBUnreachable(t *testing.T) {
+	dir := t.TempDir()
+	scaleoutFiles(t, dir)
+	r := runWithEnv(t, dir, []string{"MIRRORCERT_PASSWORD_SSISDB=Not-Shown-9x"}, "scaleout", "check", "--json",
+		"--master-config", "MasterSettings.config", "--ssisdb", "127.0.0.1,1", "-U", "sa", "-l", "5")
+	if r.code != 2 || !strings.Contains(r.stderr, "cannot reach the server") || strings.Contains(r.stdout+r.stderr, "Not-Shown-9x") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var d struct {
+		Hosts []struct {
+			Name      string  `json:"name"`
+			Connected bool    `json:"connected"`
+			Error     *string `json:"error"`
+		} `json:"hosts"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil || len(d.Hosts) != 1 || d.Hosts[0].Connected || d.Hosts[0].Error == nil {
+		t.Fatalf("JSON %v %+v\n%s", err, d, r.stdout)
+	}
+}
+
 func TestScaleoutScriptFiles(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"scaleout", "script", "--master", "MASTER01", "--master-port", "8391", "--workers", "W1=10.0.2.8,W2=10.0.2.9", "--change", "both", "-o", "out"}
