@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -33,11 +32,17 @@ automatically: apply lists them and exits 1.
 
 A master key password comes from MIRRORCERT_MASTER_KEY_PASSWORD_<HOST>; when
 that is unset, a strong one is generated and shown once on standard error, or
-written to --master-key-password-file (created with mode 0600, never
-overwritten). Store it: it is needed to restore the master key elsewhere.
+written to --master-key-password-file (created with mode 0600 before anything
+is sent, never overwritten). Store it: it is needed to restore the master key
+elsewhere. A password whose CREATE MASTER KEY may have run before the
+connection was lost is shown too, labelled "may have been created: check".
+
+Steps that carry a password run only on encrypted connections: with -N
+optional (when the server does not insist on encryption) or disable, apply
+stops before sending anything unless --allow-cleartext-secrets is given.
 
 Exit status: 0 all done, 1 something not done, 2 error (plan, --yes missing,
-host unreachable).`,
+host unreachable, a password that would travel in clear).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			stderr := cmd.ErrOrStderr()
@@ -50,11 +55,15 @@ host unreachable).`,
 			}
 			var mkw *mkWriter
 			if mkFile != "" {
-				mkw = &mkWriter{path: mkFile}
-				if err := mkw.check(); err != nil {
-					return exitCode(2, err)
+				// Created before anything is sent: a password file that
+				// cannot be written must stop the run, not lose a password.
+				mkw, err = createMKFile(mkFile, time.Now())
+				if err != nil {
+					return exitCode(2, fmt.Errorf("%w; nothing was done", err))
 				}
 				defer mkw.close()
+				mkFile = mkw.path
+				fmt.Fprintf(stderr, "generated master key passwords will be written to %s\n", mkFile)
 			}
 			// Ctrl-C cancels: the driver sends an attention so the running
 			// batch stops on the server, and what was done is reported.
@@ -69,10 +78,30 @@ host unreachable).`,
 			if asJSON {
 				out = stderr // stdout carries only the JSON document
 			}
+			unreachable := map[string]bool{}
 			for _, h := range s.Hosts() {
-				if h.Err != nil {
-					fmt.Fprintf(stderr, "mirrorcert: %s\n", s.Redactor().Redact(h.Err.Error()))
+				if h.Err != nil || !h.Connected {
+					unreachable[h.Name] = true
 				}
+				if h.Err != nil {
+					fmt.Fprintf(stderr, "mirrorcert: %s\n", oneLineText(s.Redactor().Redact(h.Err.Error())))
+				}
+			}
+			// --json promises the status document on stdout, also when
+			// apply stops before running anything.
+			stopEarly := func(err error) error {
+				if asJSON {
+					if jerr := writeJSON(cmd.OutOrStdout(), buildStatus(s)); jerr != nil {
+						return exitCode(2, errors.Join(err, jerr))
+					}
+				}
+				return err
+			}
+			if len(unreachable) == len(p.Hosts) {
+				return stopEarly(exitCode(2, errors.New("apply: no host could be reached (reasons above); nothing was done")))
+			}
+			if err := refuseCleartext(s, &cf); err != nil {
+				return stopEarly(err)
 			}
 			width := 0
 			for _, h := range p.Hosts {
@@ -81,7 +110,9 @@ host unreachable).`,
 			var outMu sync.Mutex
 			var mkErr error
 			applyErr := s.Apply(ctx, func(e session.Event) {
-				if e.Phase == session.PhaseStart {
+				if e.Phase == session.PhaseStart || (e.Phase == session.PhaseSkipped && unreachable[e.Host]) {
+					// An unreachable host was named once above; its
+					// items are all unknown.
 					return
 				}
 				outMu.Lock()
@@ -95,17 +126,9 @@ host unreachable).`,
 				}
 				fmt.Fprintln(out, line)
 				if e.Result != nil && e.Result.GeneratedMasterKeyPassword != "" {
-					pw := e.Result.GeneratedMasterKeyPassword
-					if mkw != nil {
-						if err := mkw.write(e.Host, pw); err != nil {
-							mkErr = errors.Join(mkErr, err)
-							fmt.Fprintf(stderr, "mirrorcert: %s: could not write the generated master key password to %s: %v\n", e.Host, mkFile, err)
-						} else {
-							fmt.Fprintf(stderr, "%s: the master key password was generated and written to %s; move it to your password vault\n", e.Host, mkFile)
-						}
-						return
+					if err := handOverPassword(stderr, mkw, e.Host, e.Result.GeneratedMasterKeyPassword, e.Result.MasterKeyPasswordUncertain); err != nil {
+						mkErr = errors.Join(mkErr, err)
 					}
-					fmt.Fprintf(stderr, "\n%s: the master key was created with this generated password. Store it in your password vault NOW; mirrorcert keeps no copy and will not show it again:\n    %s\n\n", e.Host, pw)
 				}
 			})
 			doc := buildStatus(s)
@@ -121,8 +144,9 @@ host unreachable).`,
 	cmd.Flags().StringVar(&planPath, "plan", "", "plan file (YAML)")
 	cmd.Flags().BoolVar(&yes, "yes", false, "really run the steps (apply asks nothing else)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the final status as JSON on standard output")
-	cmd.Flags().StringVar(&mkFile, "master-key-password-file", "", "write generated master key passwords to this new file (mode 0600) instead of showing them")
+	cmd.Flags().StringVar(&mkFile, "master-key-password-file", "", "write generated master key passwords to this new file (mode 0600; a folder gets a new uniquely named file inside it) instead of showing them; created before anything is sent")
 	cf.register(cmd)
+	cf.registerCleartext(cmd)
 	return cmd
 }
 
@@ -156,44 +180,3 @@ func applyExit(w io.Writer, s *session.Session, applyErr, mkErr error) error {
 }
 
 func oneLineText(s string) string { return printable(strings.Join(strings.Fields(s), " ")) }
-
-// mkWriter writes generated master key passwords to a file that did not exist
-// before (O_EXCL, 0600), one "HOST<TAB>password" line per host. A directory
-// gets a new time-stamped file inside it.
-type mkWriter struct {
-	path string
-	f    *os.File
-}
-
-func (m *mkWriter) check() error {
-	if fi, err := os.Stat(m.path); err == nil {
-		if fi.IsDir() {
-			m.path = filepath.Join(m.path, "mirrorcert-master-keys-"+time.Now().UTC().Format("20060102T150405Z")+".txt")
-			return nil
-		}
-		return fmt.Errorf("--master-key-password-file %s already exists; mirrorcert never overwrites a password file: give a new name", m.path)
-	}
-	return nil
-}
-
-func (m *mkWriter) write(host, pw string) error {
-	if m.f == nil {
-		f, err := os.OpenFile(m.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return err
-		}
-		m.f = f
-		fmt.Fprintf(f, "# master key passwords generated by mirrorcert %s; move them to a password vault and delete this file\n", time.Now().UTC().Format(time.RFC3339))
-	}
-	_, err := fmt.Fprintf(m.f, "%s\t%s\n", host, pw)
-	if err == nil {
-		err = m.f.Sync()
-	}
-	return err
-}
-
-func (m *mkWriter) close() {
-	if m.f != nil {
-		m.f.Close()
-	}
-}

@@ -21,6 +21,9 @@ import (
 
 const e2eSimPassword = "E2e-Sim-Pa55!word"
 
+// binaryTimeout bounds every run of the binary under test.
+const binaryTimeout = 3 * time.Minute
+
 // startTestSim starts a simulated cluster in the test process; the binary
 // under test reaches it over TCP like any server.
 func startTestSim(t *testing.T) *sim.Cluster {
@@ -59,7 +62,11 @@ func writeSimPlanFile(t *testing.T, cl *sim.Cluster, dir string) string {
 // none of the caller's MIRRORCERT_/SQLCMD ones).
 func runWithEnv(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(testBinary, args...)
+	// No run may hang the suite: a blocked read (a FIFO given as a file)
+	// fails its test instead.
+	ctx, cancel := context.WithTimeout(context.Background(), binaryTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, testBinary, args...)
 	cmd.Dir = dir
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "MIRRORCERT_") && !strings.HasPrefix(kv, "SQLCMD") {
@@ -70,6 +77,9 @@ func runWithEnv(t *testing.T, dir string, env []string, args ...string) result {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%v did not finish within %v", args, binaryTimeout)
+	}
 	code := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

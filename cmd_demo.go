@@ -74,8 +74,8 @@ func newDemoCmd() *cobra.Command {
 		},
 	}
 	tf.register(cmd)
-	cmd.Flags().StringVar(&scenario, "scenario", "default", "default | file | broken")
-	cmd.Flags().StringVar(&fault, "fault", "", "inject simulator faults, as `mirrorcert sim --fault` (e.g. 'HOST_B:fail-on=/GRANT CONNECT/:error=15151')")
+	cmd.Flags().StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | "))
+	cmd.Flags().StringVar(&fault, "fault", "", "inject simulator faults, as for mirrorcert sim (e.g. 'HOST_B:fail-on=/GRANT CONNECT/:error=15151')")
 	cmd.Flags().StringVar(&logFile, "log-file", "", "write diagnostics (secrets masked) to this file (default: mirrorcert.log under the user cache directory)")
 	return cmd
 }

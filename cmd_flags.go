@@ -31,7 +31,10 @@ type connFlags struct {
 	loginTimeout  int
 	transcriptDir string
 	logFile       string
-	cmd           *cobra.Command
+	// allowCleartext lets steps carrying passwords run on connections that
+	// are not encrypted (never the default).
+	allowCleartext bool
+	cmd            *cobra.Command
 }
 
 // register adds the flags to cmd.
@@ -46,6 +49,12 @@ func (f *connFlags) register(cmd *cobra.Command) {
 	fs.IntVarP(&f.loginTimeout, "login-timeout", "l", 0, "login timeout in seconds (0: the driver's default)")
 	fs.StringVar(&f.transcriptDir, "transcript-dir", "", "directory for transcript.jsonl and executed-HOST.sql (default: under $XDG_STATE_HOME/mirrorcert)")
 	fs.StringVar(&f.logFile, "log-file", "", "write diagnostics (secrets masked) to this file")
+}
+
+// registerCleartext adds --allow-cleartext-secrets, only to the commands
+// that send passwords in steps (apply, the TUI).
+func (f *connFlags) registerCleartext(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.allowCleartext, "allow-cleartext-secrets", false, "let steps that carry passwords run on connections that are not encrypted (-N optional or disable); anyone on the network path can read them")
 }
 
 // override merges the flags that were given into every host's auth.
@@ -168,7 +177,14 @@ func openSession(ctx context.Context, p *plan.Plan, f *connFlags, stderr io.Writ
 		MasterKeyPassword: mk,
 		TranscriptDir:     f.transcriptDir,
 		Logger:            log,
+
+		AllowCleartextSecrets: f.allowCleartext,
 	})
+	for _, h := range s.Hosts() {
+		if w := session.CleartextWarning(h, p); w != "" {
+			fmt.Fprintln(stderr, "mirrorcert: warning:", w)
+		}
+	}
 	closeAll := func() error {
 		return errors.Join(s.Close(), lc.Close())
 	}

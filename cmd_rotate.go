@@ -220,7 +220,10 @@ func (r *rotator) run(ctx context.Context, host string) (rotate.Sequence, error)
 		return q, nil
 	}
 	var deadline time.Time
-	for round := 0; round < 64; round++ {
+	// Each stage runs at most once per host and step, so a handful of
+	// rounds that send something always suffice; waiting rounds are bounded
+	// by --wait instead.
+	for sent := 0; sent < 16; {
 		if q.Complete() {
 			printSequence(r.out, q)
 			r.synchronized = true
@@ -250,6 +253,7 @@ func (r *rotator) run(ctx context.Context, host string) (rotate.Sequence, error)
 			// Steps of one stage (the imports, the drops) are independent;
 			// run the first stage's steps, then read everything back.
 			stage := next[0].ID
+			sent++
 			for _, st := range next {
 				if st.ID != stage {
 					continue

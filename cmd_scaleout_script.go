@@ -47,13 +47,15 @@ No secret is written. With -o, existing files are left alone unless --force is g
 				return exitCode(2, fmt.Errorf("scaleout script: %w", err))
 			}
 			meta := scaleout.Meta{Version: version, Date: time.Now().UTC()}
-			var files []scaleoutFile
+			var files []scriptFile
 			for _, s := range p.Scripts() {
-				files = append(files, scaleoutFile{s.File, p.Render(s, meta)})
+				// PowerShell 5.1 reads a BOM-less script in the ANSI code
+				// page; the BOM keeps any non-ASCII name or path intact.
+				files = append(files, scriptFile{s.File, "\ufeff" + p.Render(s, meta)})
 			}
 			if outDir == "" {
 				for _, f := range files {
-					if _, err := fmt.Fprintf(cmd.OutOrStdout(), "# ===== %s =====\n%s\n", f.name, f.text); err != nil {
+					if _, err := fmt.Fprintf(cmd.OutOrStdout(), "# ===== %s =====\n%s\n", f.name, strings.TrimPrefix(f.text, "\ufeff")); err != nil {
 						return err
 					}
 				}
@@ -76,36 +78,37 @@ No secret is written. With -o, existing files are left alone unless --force is g
 	return cmd
 }
 
-type scaleoutFile struct{ name, text string }
-
-// writeScaleoutScripts writes every file or none: existing files stop it
-// before anything is written (unless force), and each file is atomic.
-func writeScaleoutScripts(out io.Writer, files []scaleoutFile, dir string, force bool) error {
+// writeScaleoutScripts writes every file or none, with `mirrorcert
+// script`'s rules: existing files stop it before anything is written
+// (unless force), only regular files are ever replaced, and installFiles
+// puts them in place together.
+func writeScaleoutScripts(out io.Writer, files []scriptFile, dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return exitCode(1, fmt.Errorf("scaleout script: create %s: %w", dir, err))
+		return exitCode(2, fmt.Errorf("scaleout script: -o %s: cannot create the folder: %w", dir, err))
 	}
-	if !force {
-		var exist []string
-		for _, f := range files {
-			if _, err := os.Lstat(filepath.Join(dir, f.name)); err == nil {
-				exist = append(exist, f.name)
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return exitCode(1, fmt.Errorf("scaleout script: %w", err))
-			}
+	var exist []string
+	for _, f := range files {
+		fi, err := os.Lstat(filepath.Join(dir, f.name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			return exitCode(2, fmt.Errorf("scaleout script: %w", err))
+		case !fi.Mode().IsRegular():
+			return exitCode(2, fmt.Errorf("scaleout script: %s is not a regular file; mirrorcert replaces only its own script files: move it away or choose another -o directory, nothing was written",
+				filepath.Join(dir, f.name)))
 		}
-		if len(exist) > 0 {
-			return exitCode(1, fmt.Errorf("scaleout script: %s already has %s; choose another -o directory, or add --force to replace them",
-				dir, strings.Join(exist, ", ")))
-		}
+		exist = append(exist, f.name)
+	}
+	if len(exist) > 0 && !force {
+		return exitCode(2, fmt.Errorf("scaleout script: %s already has %s; choose another -o directory, or add --force to replace them",
+			dir, strings.Join(exist, ", ")))
+	}
+	if err := installFiles(dir, files, os.Rename); err != nil {
+		return exitCode(2, fmt.Errorf("scaleout script: nothing was written: %w", err))
 	}
 	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		// PowerShell 5.1 reads a BOM-less script as the ANSI code page; the
-		// BOM keeps any non-ASCII name or path intact.
-		if err := writeAtomic(path, append([]byte("\ufeff"), f.text...)); err != nil {
-			return exitCode(1, fmt.Errorf("scaleout script: %w", err))
-		}
-		fmt.Fprintln(out, "wrote", path)
+		fmt.Fprintln(out, "wrote", filepath.Join(dir, f.name))
 	}
 	return nil
 }

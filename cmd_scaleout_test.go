@@ -252,7 +252,7 @@ func TestScaleoutScriptFiles(t *testing.T) {
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "out", want[0]))
 	r = runBin(t, dir, append(args[:len(args)-2:len(args)-2], "--master", "OTHER", "-o", "out")...)
-	if r.code != 1 || !strings.Contains(r.stderr, "already has") || !strings.Contains(r.stderr, "--force") {
+	if r.code != 2 || !strings.Contains(r.stderr, "already has") || !strings.Contains(r.stderr, "--force") {
 		t.Fatalf("second run: exit %d %s", r.code, r.stderr)
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, "out", want[0]))

@@ -49,7 +49,7 @@ alone unless --force is given.`,
 			if outDir == "" {
 				all, err := steps.ExportAll(p, meta)
 				if err != nil {
-					return exitCode(1, fmt.Errorf("script: %w", err))
+					return exitCode(2, fmt.Errorf("script: %w", err))
 				}
 				_, err = io.WriteString(cmd.OutOrStdout(), all)
 				return err
@@ -64,10 +64,9 @@ alone unless --force is given.`,
 }
 
 // writeScripts renders every script first and only then writes, so that a
-// failure leaves the directory as it was; each file is written atomically.
+// failure leaves the directory as it was: every file is replaced, or none.
 func writeScripts(out io.Writer, p *plan.Plan, meta steps.ExportMeta, dir string, force bool) error {
-	type file struct{ name, text string }
-	var files []file
+	var files []scriptFile
 	for _, h := range p.Hosts {
 		// Host names are letters, digits and _, so they are safe file names;
 		// but a host called "all" would collide with all.sql on any file system.
@@ -76,64 +75,44 @@ func writeScripts(out io.Writer, p *plan.Plan, meta steps.ExportMeta, dir string
 		}
 		text, err := steps.ExportHost(p, h.Name, meta)
 		if err != nil {
-			return exitCode(1, fmt.Errorf("script: %s: %w", h.Name, err))
+			return exitCode(2, fmt.Errorf("script: %s: %w", h.Name, err))
 		}
-		files = append(files, file{h.Name + ".sql", text})
+		files = append(files, scriptFile{h.Name + ".sql", text})
 	}
 	all, err := steps.ExportAll(p, meta)
 	if err != nil {
-		return exitCode(1, fmt.Errorf("script: %w", err))
+		return exitCode(2, fmt.Errorf("script: %w", err))
 	}
-	files = append(files, file{"all.sql", all})
+	files = append(files, scriptFile{"all.sql", all})
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return exitCode(1, fmt.Errorf("script: create %s: %w", dir, err))
+		return exitCode(2, fmt.Errorf("script: -o %s: cannot create the folder: %w", dir, err))
 	}
-	if !force {
-		var exist []string
-		for _, f := range files {
-			if _, err := os.Lstat(filepath.Join(dir, f.name)); err == nil {
-				exist = append(exist, f.name)
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return exitCode(1, fmt.Errorf("script: %w", err))
-			}
+	var exist []string
+	for _, f := range files {
+		fi, err := os.Lstat(filepath.Join(dir, f.name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			return exitCode(2, fmt.Errorf("script: %w", err))
+		case !fi.Mode().IsRegular():
+			// Checked before anything is written: --force replaces
+			// files, never folders or links.
+			return exitCode(2, fmt.Errorf("script: %s is not a regular file; mirrorcert replaces only its own script files: move it away or choose another -o directory, nothing was written",
+				filepath.Join(dir, f.name)))
 		}
-		if len(exist) > 0 {
-			return exitCode(1, fmt.Errorf("script: %s already has %s; choose another -o directory, or add --force to replace them",
-				dir, strings.Join(exist, ", ")))
-		}
+		exist = append(exist, f.name)
+	}
+	if len(exist) > 0 && !force {
+		return exitCode(2, fmt.Errorf("script: %s already has %s; choose another -o directory, or add --force to replace them",
+			dir, strings.Join(exist, ", ")))
+	}
+	if err := installFiles(dir, files, os.Rename); err != nil {
+		return exitCode(2, fmt.Errorf("script: nothing was written: %w", err))
 	}
 	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := writeAtomic(path, []byte(f.text)); err != nil {
-			return exitCode(1, fmt.Errorf("script: %w", err))
-		}
-		fmt.Fprintln(out, "wrote", path)
+		fmt.Fprintln(out, "wrote", filepath.Join(dir, f.name))
 	}
 	return nil
-}
-
-// writeAtomic writes to a temporary file in the same directory and renames it
-// into place, so a reader (or an interrupted run) never sees half a script.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -89,7 +89,7 @@ func TestScriptRefusesOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runBin(t, dir, "script", "--plan", "plan.yaml", "-o", "out")
-	if r.code != 1 || !strings.Contains(r.stderr, "--force") || !strings.Contains(r.stderr, "HOST_B.sql") {
+	if r.code != 2 || !strings.Contains(r.stderr, "--force") || !strings.Contains(r.stderr, "HOST_B.sql") {
 		t.Errorf("second run: code %d stderr %q; want a refusal naming the files and --force", r.code, r.stderr)
 	}
 	assertClean(t, r)

@@ -32,6 +32,7 @@ func newSimCmd() *cobra.Command {
 		verbose  bool
 		scenario string
 		ssisdb   simSSISDBFlags
+		fid      simFidelity
 		cms      bool
 	)
 	cmd := &cobra.Command{
@@ -44,8 +45,9 @@ works with a generated self-signed certificate (written to the sandbox directory
 including TDS 8 strict. Each instance keeps its own master catalog in memory and its files
 (BACKUP CERTIFICATE, FROM FILE) under --dir/NAME.
 
-It prints one line per instance, "NAME 127.0.0.1,PORT", and the sa password when it generated
-one. The password can also come from ` + simPasswordEnv + ` (better than --password, which
+It prints one line per instance, "NAME 127.0.0.1,PORT address 127.0.X.N", and the sa password
+when it generated one. The address is the instance's own: its mirroring endpoint listens there
+(TCP://NAME:PORT or TCP://ADDRESS:PORT between instances) and it serves TDS there too. The password can also come from ` + simPasswordEnv + ` (better than --password, which
 other users can see in the process list). Ctrl-C or SIGTERM stops it.
 
 --fault ` + sim.FaultSyntax,
@@ -78,6 +80,9 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 				KeyFile:  keyFile,
 				CMS:      cms,
 			}
+			if err := fid.apply(&cfg, sim.DefaultNames()); err != nil {
+				return exitCode(2, err)
+			}
 			if verbose {
 				cfg.Logf = func(format string, args ...any) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%s "+format+"\n", append([]any{time.Now().Format("15:04:05.000")}, args...)...)
@@ -97,7 +102,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			}
 			out := cmd.OutOrStdout()
 			for _, in := range c.Instances() {
-				fmt.Fprintf(out, "%s %s\n", in.Name, in.Addr)
+				fmt.Fprintf(out, "%s %s address %s\n", in.Name, in.Addr, in.Address)
 			}
 			if generated {
 				// A throwaway for a simulator the user just asked for; a
@@ -126,7 +131,8 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
 	ssisdb.register(f)
-	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for `mirrorcert expiry --cms`")
-	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as `mirrorcert demo --scenario`)")
+	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for mirrorcert expiry --cms")
+	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as for mirrorcert demo)")
+	fid.register(cmd)
 	return cmd
 }

@@ -86,8 +86,8 @@ func TestSimCommandServesAndStopsOnSignal(t *testing.T) {
 			password := strings.TrimPrefix(lines[3], "sa password: ")
 			for i, name := range []string{"HOST_A", "HOST_B", "HOST_W"} {
 				f := strings.Fields(lines[i])
-				if len(f) != 2 || f[0] != name || !strings.HasPrefix(f[1], "127.0.0.1,") {
-					t.Fatalf("line %d = %q, want %s 127.0.0.1,PORT", i, lines[i], name)
+				if len(f) != 4 || f[0] != name || !strings.HasPrefix(f[1], "127.0.0.1,") || f[2] != "address" || net.ParseIP(f[3]) == nil || !net.ParseIP(f[3]).IsLoopback() {
+					t.Fatalf("line %d = %q, want %s 127.0.0.1,PORT address 127.0.X.N", i, lines[i], name)
 				}
 				port, _ := strconv.Atoi(strings.TrimPrefix(f[1], "127.0.0.1,"))
 				u := url.URL{Scheme: "sqlserver", User: url.UserPassword("sa", password),

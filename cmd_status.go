@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -75,11 +76,15 @@ func newStatusCmd() *cobra.Command {
 
 // statusExit maps a status document to the exit code contract.
 func statusExit(doc statusJSON, s *session.Session) error {
+	var unread []string
 	for _, h := range doc.Hosts {
 		if !h.Connected || h.Error != nil {
-			// The error text was printed with the host; keep stderr short.
-			return exitCode(2, fmt.Errorf("%s could not be read; its items are unknown", h.Name))
+			unread = append(unread, h.Name)
 		}
+	}
+	if len(unread) > 0 {
+		// The reasons were printed with the hosts; keep stderr short.
+		return exitCode(2, fmt.Errorf("status: %s could not be read", strings.Join(unread, ", ")))
 	}
 	if doc.Complete {
 		return nil
@@ -102,7 +107,10 @@ func buildStatus(s *session.Session) statusJSON {
 		if h.Err != nil {
 			msg := red.Redact(h.Err.Error())
 			hj.Error = &msg
-			hj.Connected = false
+			// A login without the rights is connected; any other error
+			// means the host could not be read.
+			var re *session.RightsError
+			hj.Connected = h.Connected && errors.As(h.Err, &re)
 		}
 		for _, hl := range cl.Hosts {
 			if hl.Host != h.Name {
@@ -126,22 +134,35 @@ func writeJSON(w io.Writer, v any) error {
 // writeStatusText prints a readable checklist per host.
 func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 	versions := map[string]string{}
+	encrypted := map[string]bool{}
 	for _, h := range s.Hosts() {
 		versions[h.Name] = h.Version
+		encrypted[h.Name] = h.Encrypted
 	}
 	var b strings.Builder
 	for i, h := range doc.Hosts {
-		if i > 0 {
-			b.WriteString("\n")
+		if i > 0 && h.Error == nil {
+			b.WriteString("\n") // unreachable hosts, one line each, stay together
 		}
 		conn := "connected"
 		if v := versions[h.Name]; v != "" {
 			conn += ", SQL Server " + v
 		}
+		if !encrypted[h.Name] && h.Error == nil && h.Connected {
+			conn += ", NOT ENCRYPTED"
+		}
 		if h.Error != nil {
 			conn = "NOT CONNECTED: " + printable(*h.Error)
+			if h.Connected {
+				conn = "CANNOT BE READ: " + printable(*h.Error)
+			}
 		}
 		fmt.Fprintf(&b, "%s  %s  %s  %s\n", h.Name, h.Server, h.Role, conn)
+		if h.Error != nil {
+			// Its items are all unknown: one line, with the reason and
+			// its hint, says everything there is to say.
+			continue
+		}
 		width := 0
 		for _, it := range h.Items {
 			width = max(width, len(it.ID))
@@ -150,7 +171,16 @@ func writeStatusText(w io.Writer, s *session.Session, doc statusJSON) error {
 			fmt.Fprintf(&b, "  %-8s  %-*s  %s\n", it.Status, width, it.ID, printable(it.Detail))
 		}
 	}
+	var unread []string
+	for _, h := range doc.Hosts {
+		if h.Error != nil || !h.Connected {
+			unread = append(unread, h.Name)
+		}
+	}
 	switch {
+	case len(unread) > 0:
+		fmt.Fprintf(&b, "\n%d of %d host(s) could not be read (%s): fix what each line says, then run status again\n",
+			len(unread), len(doc.Hosts), strings.Join(unread, ", "))
 	case doc.Complete:
 		b.WriteString("\nAll hosts configured\n")
 	default:

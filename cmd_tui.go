@@ -37,6 +37,7 @@ func setupTUI(root *cobra.Command) {
 		planPath string
 	)
 	cf.register(root)
+	cf.registerCleartext(root)
 	tf.register(root)
 	root.Flags().StringVar(&planPath, "plan", "", "plan file (YAML); without it a form asks for the hosts")
 	root.Args = cobra.NoArgs
@@ -83,6 +84,8 @@ func setupTUI(root *cobra.Command) {
 				MasterKeyPassword: mk,
 				TranscriptDir:     cf.transcriptDir,
 				Logger:            log,
+
+				AllowCleartextSecrets: cf.allowCleartext,
 			})
 		})
 		defer be.Close()

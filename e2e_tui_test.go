@@ -227,7 +227,7 @@ func startSim(t *testing.T, password string) map[string]string {
 	addrs := map[string]string{}
 	sc := bufio.NewScanner(out)
 	for len(addrs) < 3 && sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 2 && strings.HasPrefix(f[0], "HOST_") {
+		if f := strings.Fields(sc.Text()); len(f) >= 2 && strings.HasPrefix(f[0], "HOST_") {
 			addrs[f[0]] = f[1]
 		}
 	}

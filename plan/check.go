@@ -89,6 +89,7 @@ func sqlLen(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // check fills defaults and validates everything but the YAML shape.
 func (d *decoder) check(p *Plan, now time.Time) {
+	d.checkSqlcmdVars(p)
 	p.Mode = strings.ToLower(strings.TrimSpace(p.Mode))
 	switch p.Mode {
 	case "":

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,17 +21,9 @@ const maxPlanBytes = 1 << 20
 // whether the certificate expiry is in the past or close. The returned error
 // is a *Error listing every problem with its field and line.
 func Load(path string, now time.Time) (*Plan, error) {
-	f, err := os.Open(path)
+	data, err := ReadRegularFile(path, maxPlanBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPlanBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read plan %s: %w", path, err)
-	}
-	if len(data) > maxPlanBytes {
-		return nil, fmt.Errorf("read plan %s: larger than %d bytes; is this the right file?", path, maxPlanBytes)
 	}
 	return Parse(data, path, now)
 }

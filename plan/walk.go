@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
@@ -181,14 +180,7 @@ func (d *decoder) auth(v *yaml.Node, f string) (Auth, authSet) {
 	return a, set
 }
 
-// statFile is os.Stat, named for what the check means.
-func statFile(path string) error {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if fi.IsDir() {
-		return fmt.Errorf("%s is a directory", path)
-	}
-	return nil
-}
+// statFile checks that a file named in the plan (the CA certificate) is a
+// regular file of a sane size, so that reading it later can neither block
+// (a FIFO) nor run out of memory (/dev/zero).
+func statFile(path string) error { return checkRegularFile(path, MaxCABytes) }

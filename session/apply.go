@@ -181,7 +181,10 @@ func (s *Session) applyHost(ctx context.Context, host string, sc *sched, emit fu
 				e.Duration = o.result.Duration
 			}
 			if o.err != nil {
-				e.Phase, e.Err, e.Result = PhaseFailed, o.err, nil
+				e.Phase, e.Err = PhaseFailed, o.err
+				if e.Result == nil || !e.Result.MasterKeyPasswordUncertain {
+					e.Result = nil
+				}
 			}
 			emit(e)
 		}

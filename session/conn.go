@@ -103,7 +103,7 @@ func buildConfig(h plan.Host, password string) (msdsn.Config, error) {
 		cfg.TrustServerCertificate = true
 	}
 	if a.CACertificate != "" {
-		pemBytes, err := os.ReadFile(a.CACertificate)
+		pemBytes, err := plan.ReadRegularFile(a.CACertificate, plan.MaxCABytes)
 		if err != nil {
 			return msdsn.Config{}, fmt.Errorf("%s: auth.ca_certificate: %w", h.Name, err)
 		}
@@ -176,7 +176,7 @@ func explainConnectError(h plan.Host, err error) error {
 	if errors.As(err, &oe) || errors.As(err, &ne) || strings.Contains(err.Error(), "unable to open tcp connection") {
 		return fmt.Errorf("%s (%s): cannot reach the server: %w (check the name and port, the firewall, and that SQL Server accepts TCP connections; -l sets the login timeout)", h.Name, h.Server, err)
 	}
-	return fmt.Errorf("%s (%s): connect: %w", h.Name, h.Server, err)
+	return fmt.Errorf("%s (%s): connect: %w (check the server name, -U and the password, and -N/-C against what the server accepts)", h.Name, h.Server, err)
 }
 
 // watchDialer dials TCP and remembers, for the latest connection, a channel
@@ -184,9 +184,11 @@ func explainConnectError(h plan.Host, err error) error {
 // connection that dies before the first reply packet, so runBatch watches
 // this channel to stop waiting.
 type watchDialer struct {
-	d    net.Dialer
-	mu   sync.Mutex
-	dead chan struct{}
+	d     net.Dialer
+	sniff bool // read the server's PRELOGIN encryption answer
+	mu    sync.Mutex
+	dead  chan struct{}
+	pre   *preloginSniff
 }
 
 // DialContext implements mssql.Dialer.
@@ -196,10 +198,24 @@ func (w *watchDialer) DialContext(ctx context.Context, network, addr string) (ne
 		return c, err
 	}
 	ch := make(chan struct{})
+	var pre *preloginSniff
+	if w.sniff {
+		pre = newPreloginSniff()
+	}
 	w.mu.Lock()
-	w.dead = ch
+	w.dead, w.pre = ch, pre
 	w.mu.Unlock()
-	return &watchConn{Conn: c, dead: ch}, nil
+	return &watchConn{Conn: c, dead: ch, pre: pre}, nil
+}
+
+// serverEncryption is the latest connection's PRELOGIN encryption answer.
+func (w *watchDialer) serverEncryption() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.pre == nil {
+		return preUnknown
+	}
+	return int(w.pre.result.Load())
 }
 
 // deadCh is the current connection's channel (nil before the first dial).
@@ -213,10 +229,12 @@ type watchConn struct {
 	net.Conn
 	once sync.Once
 	dead chan struct{}
+	pre  *preloginSniff
 }
 
 func (c *watchConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
+	c.pre.feed(b[:n])
 	if err != nil {
 		var ne net.Error
 		if !(errors.As(err, &ne) && ne.Timeout()) {

@@ -59,10 +59,11 @@ func queryOnce(ctx context.Context, t Target, password func(name string) (string
 	}
 	conn, err := db.Conn(cctx)
 	if err != nil {
-		return nil, red.RedactError(explainConnectError(h, err))
+		return nil, red.RedactError(explainConnectError(h, red.RedactServerError(err)))
 	}
 	defer conn.Close()
 	res := runBatch(ctx, conn, text, wd.deadCh())
+	red.scrubBatch(res) // a server may echo part of the password
 	if res.Transport != nil {
 		return nil, red.RedactError(fmt.Errorf("%s (%s): %w", t.Name, t.Server, res.Transport))
 	}

@@ -22,6 +22,7 @@ type outcome struct {
 	result *RunResult
 	err    error
 	notRun bool // sent, but the server stopped the batch before it
+	lost   bool // the connection was lost before the server answered
 }
 
 // prepared is an item's statements ready to send.
@@ -157,6 +158,12 @@ func (s *Session) prepare(it steps.Item, remedy bool) prepared {
 			p.err = fmt.Errorf("%s: a destructive statement is only run as a confirmed remedy", it.Ref)
 			return p
 		}
+		if len(st.Secrets) > 0 {
+			if err := s.secretAllowed(it.Ref); err != nil {
+				p.err = err
+				return p
+			}
+		}
 		vals := map[string]string{}
 		for _, sec := range st.Secrets {
 			switch sec.Kind {
@@ -241,6 +248,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			if preps[i].err != nil {
 				continue
 			}
+			outs[i].lost = true
 			if cerr := ctx.Err(); cerr != nil {
 				// The caller cancelled: not a failure. The re-read
 				// state alone says whether the step happened.
@@ -290,9 +298,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		for _, m := range res.Messages {
 			r.Messages = append(r.Messages, s.red.Redact(m))
 		}
-		if outs[i].err == nil {
-			r.GeneratedMasterKeyPassword = preps[i].genMK
-		}
+		r.GeneratedMasterKeyPassword, r.MasterKeyPasswordUncertain = handOverMasterKey(outs[i], preps[i].genMK)
 		outs[i].result = r
 		for _, text := range preps[i].masked {
 			rec := Record{Time: start, Host: host, Step: items[i].ID, Text: text, DurationMS: float64(dur.Microseconds()) / 1000, BatchItems: sent, Result: "ok", Messages: r.Messages}
@@ -324,7 +330,10 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 // 15116/15118 the operator types a stronger one, and that one must be used.
 func (s *Session) forgetFailedMasterKey(host string, outs []outcome) {
 	for _, o := range outs {
-		if o.err == nil || o.item.ID != steps.IDMasterKey {
+		if o.err == nil || o.item.ID != steps.IDMasterKey || o.lost {
+			// After a lost connection the statement may have run with
+			// this password, which was handed over as uncertain: a
+			// retry must use the same one.
 			continue
 		}
 		cl := s.Checklist()

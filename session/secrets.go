@@ -18,13 +18,14 @@ import (
 type Redactor struct {
 	mu      sync.RWMutex
 	secrets map[string]bool
+	grams   map[string]bool // every minEcho-long run of every secret (RedactServer)
 }
 
 // Mask is what a secret is replaced with.
 const Mask = "********"
 
 // NewRedactor returns an empty Redactor.
-func NewRedactor() *Redactor { return &Redactor{secrets: map[string]bool{}} }
+func NewRedactor() *Redactor { return &Redactor{secrets: map[string]bool{}, grams: map[string]bool{}} }
 
 // Add registers a secret. Its quoted forms (a doubled ' as in a T-SQL literal,
 // a doubled ] as in an identifier) are registered too, because that is how the
@@ -35,9 +36,12 @@ func (r *Redactor) Add(secret string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.secrets[secret] = true
-	r.secrets[strings.ReplaceAll(secret, "'", "''")] = true
-	r.secrets[strings.ReplaceAll(secret, "]", "]]")] = true
+	for _, v := range []string{secret, strings.ReplaceAll(secret, "'", "''"), strings.ReplaceAll(secret, "]", "]]")} {
+		r.secrets[v] = true
+		for i := 0; i+minEcho <= len(v); i++ {
+			r.grams[v[i:i+minEcho]] = true
+		}
+	}
 }
 
 // Redact returns s with every known secret replaced by Mask.
@@ -256,4 +260,23 @@ func (s *secretStore) forget(host string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.mk, host)
+}
+
+// handOverMasterKey decides what a step's result says about the generated
+// master key password genMK (empty when none was generated): the password
+// when the step is done, and also when the connection was lost after it was
+// sent without the state showing it done; then uncertain is true, because
+// the statement may have run (even a re-read that shows no key can race a
+// server still finishing the lost batch). A password lost here would be lost
+// for good: the key would exist and nobody would know its password.
+func handOverMasterKey(o outcome, genMK string) (pw string, uncertain bool) {
+	switch {
+	case genMK == "":
+		return "", false
+	case o.err == nil:
+		return genMK, false
+	case o.lost:
+		return genMK, true
+	}
+	return "", false
 }

@@ -54,6 +54,7 @@ type hostConn struct {
 	err       error
 	version   string
 	legacy    bool // before SQL Server 2012: no CERTENCODED
+	encrypted bool // the current connection is encrypted after the login
 	trips     int64
 }
 
@@ -173,6 +174,7 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 	connector := mssql.NewConnectorConfig(cfg)
 	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}}
 	connector.Dialer = wd
+	wd.sniff = true
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
@@ -188,11 +190,14 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 	conn, err := db.Conn(cctx)
 	if err != nil {
 		db.Close()
-		err = s.red.RedactError(explainConnectError(h, err))
+		err = s.red.RedactError(explainConnectError(h, s.red.RedactServerError(err)))
 		s.log.Warn("connect failed", "host", h.Name, "err", err.Error())
 		return err
 	}
 	hc.db, hc.conn, hc.dead = db, conn, wd.deadCh()
+	s.mu.Lock()
+	hc.encrypted = connectionEncrypted(cfg.Encryption, wd.serverEncryption())
+	s.mu.Unlock()
 	s.log.Info("connected", "host", h.Name, "server", h.Server)
 	return nil
 }
@@ -217,7 +222,7 @@ func (s *Session) Hosts() []HostStatus {
 		hc := s.hosts[name]
 		out = append(out, HostStatus{
 			Name: name, Server: hc.host.Server, Role: hc.host.Role,
-			Connected: hc.connected, Err: hc.err, Version: hc.version,
+			Connected: hc.connected, Err: hc.err, Version: hc.version, Encrypted: hc.connected && hc.encrypted,
 		})
 	}
 	return out
@@ -348,6 +353,16 @@ func (s *Session) refreshLocked(ctx context.Context, hc *hostConn) (*steps.State
 		return nil, err
 	}
 	s.storeState(hc, st)
+	if why := steps.RightsProblem(st); why != "" {
+		// Keep the state (steps marks its items unknown) but report the
+		// host as failed, so status exits 2 and the UI shows why.
+		err := &RightsError{Host: hc.host.Name, Reason: why}
+		s.mu.Lock()
+		hc.err = err
+		s.notifyLocked()
+		s.mu.Unlock()
+		return st, err
+	}
 	return st, nil
 }
 
@@ -439,6 +454,7 @@ func (s *Session) send(ctx context.Context, hc *hostConn, text string) *batchRes
 	hc.trips++
 	s.mu.Unlock()
 	res := runBatch(ctx, hc.conn, text, hc.dead)
+	s.red.scrubBatch(res) // a server may echo part of a secret
 	if res.Transport != nil {
 		hc.closeLocked()
 		s.mu.Lock()

@@ -20,6 +20,7 @@ func parseState(sets []resultSet, files []string) (*steps.State, error) {
 	if rows := sets[tsql.StateSetServer].Rows; len(rows) > 0 {
 		st.ProductVersion = str(col(rows[0], 0))
 		st.ServerName = str(col(rows[0], 1))
+		parseServerExtras(st, rows[0])
 	}
 	if rows := sets[tsql.StateSetMasterKey].Rows; len(rows) > 0 {
 		st.MasterKey = num(col(rows[0], 0)) > 0

@@ -31,6 +31,10 @@ type Options struct {
 	Now func() time.Time
 	// Rand is the randomness for generated passwords; nil means crypto/rand.
 	Rand io.Reader
+	// AllowCleartextSecrets lets a step that carries a secret (a master key
+	// or login password) run on a connection that is not encrypted. Off by
+	// default: such steps are refused before anything is sent.
+	AllowCleartextSecrets bool
 }
 
 // HostStatus is one host's connection status.
@@ -41,6 +45,10 @@ type HostStatus struct {
 	Connected bool
 	Err       error  // last connection or read error; nil when fine
 	Version   string // ProductVersion once read
+	// Encrypted is true when everything after the login travels encrypted
+	// (not so for encrypt=optional against a server that does not require
+	// it, where only the login packet is).
+	Encrypted bool
 }
 
 // RunResult is what running one item produced.
@@ -54,6 +62,12 @@ type RunResult struct {
 	// GeneratedMasterKeyPassword is set once, on the run that created a master
 	// key with a generated password. The caller shows or stores it once.
 	GeneratedMasterKeyPassword string
+	// MasterKeyPasswordUncertain is set with GeneratedMasterKeyPassword when
+	// the step failed because the connection was lost after the statement
+	// was sent and the state could not show it done: the key may exist with
+	// this password. Show or store it all the same, labelled "may have been
+	// created: check".
+	MasterKeyPasswordUncertain bool
 }
 
 // Event reports Apply's progress for one item.
@@ -62,7 +76,8 @@ type Event struct {
 	Phase    string // start | done | failed | skipped
 	Err      error
 	Duration time.Duration
-	// Result is set for done events.
+	// Result is set for done events, and for a failed master-key step
+	// whose password may be in use (RunResult.MasterKeyPasswordUncertain).
 	Result *RunResult
 }
 

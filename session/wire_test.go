@@ -122,7 +122,13 @@ func (s *wireSession) ExecBatch(sql string) []engine.Output {
 func wireServer(t *testing.T, hook func(tds.Request) tds.Decision) (*wireInstance, string) {
 	t.Helper()
 	inst := &wireInstance{logins: map[string]bool{}}
-	srv := tds.NewServer(inst, tds.Options{Hook: hook})
+	// TLS like every server the tests use: steps carry passwords, and those
+	// never travel on a connection that is not encrypted.
+	cert, err := tds.GenerateCertificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := tds.NewServer(inst, tds.Options{Hook: hook, Certificate: &cert.TLS})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +147,7 @@ func wirePlan(servers ...string) *plan.Plan {
 	}
 	for i, s := range servers {
 		p.Hosts = append(p.Hosts, plan.Host{Name: fmt.Sprintf("HOST_%c", 'A'+i), Server: s, Role: plan.RolePartner, EndpointRole: "ALL",
-			Auth: plan.Auth{User: "sa", Encrypt: plan.EncryptDisable}})
+			Auth: plan.Auth{User: "sa", Encrypt: plan.EncryptMandatory, TrustServerCertificate: true}})
 	}
 	return p
 }

@@ -6,10 +6,8 @@ package sim
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -18,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/mirrorcert/mirrorcert/sim/engine"
@@ -51,8 +48,17 @@ type Config struct {
 	CertFile, KeyFile string
 	// ProductVersion reported by every instance; default 16.0.4135.4.
 	ProductVersion string
+	// Versions overrides ProductVersion per instance (upper-case name ->
+	// ProductVersion), as ParseServerVersions returns.
+	Versions map[string]string
+	// Collations sets an instance's collation (upper-case name -> e.g.
+	// Latin1_General_100_CS_AS); default SQL_Latin1_General_CP1_CI_AS.
+	Collations map[string]string
 	// Logf, if set, receives connection-level events (never secrets).
 	Logf func(format string, args ...any)
+	// MirrorTimeout is how long a failed mirroring connection takes to
+	// report (SET PARTNER's 1418); default engine.DefaultMirrorTimeout.
+	MirrorTimeout time.Duration
 	// SSISDB, if set, is served by the first instance as database SSISDB
 	// (the Scale Out Master's catalog; see ssisdb.go).
 	SSISDB *SSISDB
@@ -72,6 +78,9 @@ type Info struct {
 	Name string
 	Port int
 	Addr string // "127.0.0.1,PORT", the sqlcmd -S form
+	// Address is the instance's own loopback address (127.0.X.N): its
+	// mirroring endpoint listens there and it serves TDS there on Port too.
+	Address string
 }
 
 // Cluster is a set of running simulated instances.
@@ -87,14 +96,17 @@ type Cluster struct {
 	closeOnce sync.Once
 	closeErr  error
 	logf      func(string, ...any)
+	mnet      *mirrorNet // mirror_net.go
+	block     *addrBlock // mirror_addr.go
 	cms       atomic.Pointer[engine.CMS]
 }
 
 type instance struct {
-	info   Info
-	eng    engine.Instance
-	srv    *tds.Server
-	served chan error
+	info      Info
+	eng       engine.Instance
+	srv       *tds.Server
+	served    chan error
+	listeners int // Serve calls beyond the first (own address)
 }
 
 // PortInUseError reports a port another process holds.
@@ -151,6 +163,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	}
 
 	c := &Cluster{password: password, logf: cfg.Logf}
+	c.mnet = newMirrorNet(c, cfg.MirrorTimeout)
 	c.faults.Store(faults)
 	c.latency.Store(int64(cfg.Latency))
 	ok := false
@@ -176,30 +189,42 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		c.removeDir = true
 	}
 
+	if c.block, err = reserveBlock(len(names)); err != nil {
+		return nil, err
+	}
 	for i, name := range names {
 		port := 0
 		if cfg.BasePort > 0 {
 			port = cfg.BasePort + i
 		}
-		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		l, own, err := c.block.listenTDS(name, port, i)
 		if err != nil {
-			if errors.Is(err, syscall.EADDRINUSE) {
-				return nil, &PortInUseError{Port: port, Name: name}
-			}
-			return nil, fmt.Errorf("%s: listen on 127.0.0.1:%d: %w", name, port, err)
+			return nil, err
 		}
 		port = l.Addr().(*net.TCPAddr).Port
 		root := filepath.Join(c.dir, name)
 		if err := os.MkdirAll(root, 0o755); err != nil {
 			l.Close()
+			closeIf(own)
 			return nil, fmt.Errorf("%s: make the sandbox directory: %w", name, err)
+		}
+		version := cfg.ProductVersion
+		if v := cfg.Versions[strings.ToUpper(name)]; v != "" {
+			version = v
 		}
 		eo := engine.Options{
 			Name:           name,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
+			Collation:      cfg.Collations[strings.ToUpper(name)],
 			FileRoot:       root,
-			SAPassword:     password,
-			Port:           port,
+			// One share for the whole cluster: \\srv\share\x is the same file
+			// from every instance. Instance names start with a letter, so
+			// ".share" never collides with an instance's directory.
+			ShareRoot:  filepath.Join(c.dir, ".share"),
+			SAPassword: password,
+			Port:       port,
+			MirrorNet:  c.mnet,
+			Address:    c.block.address(i),
 		}
 		if cfg.CMS && i == 0 {
 			eo.CMS = c.cms.Load
@@ -207,21 +232,27 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		eng, err := newEngine(eo)
 		if err != nil {
 			l.Close()
+			closeIf(own)
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		inst := &instance{
-			info:   Info{Name: name, Port: port, Addr: "127.0.0.1," + strconv.Itoa(port)},
+			info:   Info{Name: name, Port: port, Addr: "127.0.0.1," + strconv.Itoa(port), Address: c.block.address(i)},
 			eng:    eng,
-			served: make(chan error, 1),
+			served: make(chan error, 2),
 		}
+		c.mnet.register(name, inst.info.Address, port, eng)
 		inst.srv = tds.NewServer(eng, tds.Options{
 			Certificate:    &c.cert.TLS,
-			ProductVersion: cfg.ProductVersion,
+			ProductVersion: version,
 			Hook:           c.hook(name),
 			Logf:           cfg.Logf,
 		})
 		c.insts = append(c.insts, inst)
 		go func() { inst.served <- inst.srv.Serve(l) }()
+		if own != nil {
+			inst.listeners++
+			go func() { inst.served <- inst.srv.Serve(own) }()
+		}
 	}
 	if cfg.SSISDB != nil {
 		if err := c.SetSSISDB(names[0], *cfg.SSISDB); err != nil {
@@ -314,6 +345,7 @@ func (c *Cluster) SetFaults(spec string) error {
 		return err
 	}
 	c.faults.Store(fs)
+	c.mnet.reconcileAll()
 	return nil
 }
 
@@ -336,59 +368,20 @@ func (c *Cluster) Close() error {
 
 func (c *Cluster) shutdown() error {
 	var errs []error
+	c.mnet.close()
 	for _, in := range c.insts {
 		if err := in.srv.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", in.info.Name, err))
 		}
-		<-in.served
+		for range 1 + in.listeners {
+			<-in.served
+		}
 	}
+	c.block.release()
 	if c.removeDir && c.dir != "" {
 		if err := os.RemoveAll(c.dir); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// GeneratePassword returns a 20-character password with upper and lower
-// case letters, digits and symbols, which passes SQL Server's policy. The
-// symbols are ones that need no quoting in a shell, a URL or freetds.conf,
-// and look-alike characters (0/O, 1/l/I) are left out so it can be typed.
-func GeneratePassword() (string, error) {
-	const (
-		upper  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-		lower  = "abcdefghijkmnopqrstuvwxyz"
-		digits = "23456789"
-		symbol = "-_."
-	)
-	classes := []string{upper, lower, digits, symbol}
-	all := upper + lower + digits + symbol
-	pick := func(set string) (byte, error) {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
-		if err != nil {
-			return 0, fmt.Errorf("generate password: %w", err)
-		}
-		return set[n.Int64()], nil
-	}
-	b := make([]byte, 20)
-	for i := range b {
-		set := all
-		if i < len(classes) {
-			set = classes[i]
-		}
-		ch, err := pick(set)
-		if err != nil {
-			return "", err
-		}
-		b[i] = ch
-	}
-	// Shuffle so the class-guaranteeing characters are not always first.
-	for i := len(b) - 1; i > 0; i-- {
-		j, err := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
-		if err != nil {
-			return "", fmt.Errorf("generate password: %w", err)
-		}
-		b[i], b[j.Int64()] = b[j.Int64()], b[i]
-	}
-	return string(b), nil
 }

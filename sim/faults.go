@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/mirrorcert/mirrorcert/sim/engine"
 	"github.com/mirrorcert/mirrorcert/sim/tds"
@@ -18,6 +19,8 @@ TARGET is an instance name (HOST_B) or * for all. ACTION is one of
   drop-after=N      close the connection when its batch N+1 arrives (N batches succeed)
   drop-on=/REGEX/   close the connection when a batch matches, before running it
   fail-on=/REGEX/   answer a matching batch with an error instead of running it
+  endpoint-block    refuse connections to the instance's mirroring endpoint port
+  endpoint-latency=D  delay everything the instance sends on mirroring connections
 OPTIONs: error=NUMBER (fail-on; default 50000), times=N (fire N times, then never).
 REGEX is case-insensitive; write \/ for a slash. Example:
   HOST_B:drop-after=3;*:fail-on=/GRANT CONNECT/:error=15151`
@@ -29,6 +32,8 @@ const (
 	dropAfter faultKind = iota
 	dropOn
 	failOn
+	endpointBlock   // mirroring transport: refuse new connections to the endpoint
+	endpointLatency // mirroring transport: delay each write by delay
 )
 
 // rule is one parsed fault rule.
@@ -41,6 +46,7 @@ type rule struct {
 	times  int64 // 0 = unlimited
 	fired  *atomic.Int64
 	text   string // the rule as written, for messages
+	delay  time.Duration
 }
 
 // faultSet is an immutable set of rules; the cluster swaps whole sets.
@@ -126,8 +132,12 @@ func parseRule(text string) (*rule, error) {
 		if strings.EqualFold(strings.TrimSpace(name), "fail-on") {
 			r.kind = failOn
 		}
+	case "endpoint-block", "endpoint-latency":
+		if err := parseEndpointAction(r, strings.TrimSpace(strings.ToLower(name)), val, len(parts)); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, fmt.Errorf("unknown action %q: want drop-after=N, drop-on=/REGEX/ or fail-on=/REGEX/", action)
+		return nil, fmt.Errorf("unknown action %q: want drop-after=N, drop-on=/REGEX/, fail-on=/REGEX/, endpoint-block or endpoint-latency=D", action)
 	}
 	for _, opt := range parts[1:] {
 		k, v, _ := strings.Cut(opt, "=")
@@ -196,6 +206,8 @@ func (fs *faultSet) decide(name string, req tds.Request) (tds.Decision, bool) {
 		}
 		var d tds.Decision
 		switch r.kind {
+		case endpointBlock, endpointLatency:
+			continue // the mirroring transport's, not TDS's
 		case dropAfter:
 			if req.Seq <= r.after {
 				continue

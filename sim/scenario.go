@@ -18,16 +18,20 @@ type scenario struct {
 	// the batches are built per call because a master key gets a fresh
 	// password each time.
 	seed func() (map[string]string, error)
+	// configure, when set, seeds the running cluster itself (the training
+	// scenarios of scenario_mirror.go, which copy certificates between
+	// instances).
+	configure func(c *Cluster) error
 }
 
 // scenarios are in display order; `mirrorcert demo --help` lists them so.
 func scenarios() []scenario {
-	return []scenario{
+	return append([]scenario{
 		{name: "default", about: "three fresh instances: the whole procedure from scratch"},
 		{name: "file", about: "certificates travel by file (BACKUP CERTIFICATE, copy, FROM FILE); the simulator does the copy when you confirm it"},
 		{name: "broken", about: "HOST_B already has a Windows-authentication endpoint and HOST_A an expired certificate: for troubleshooting practice",
 			seed: seedBroken},
-	}
+	}, trainingScenarios()...)
 }
 
 // Scenarios returns the names Seed accepts, in display order.
@@ -73,6 +77,12 @@ func (c *Cluster) Seed(name string) error {
 	}
 	if sc == nil {
 		return fmt.Errorf("scenario %q is unknown: use one of %s", name, strings.Join(Scenarios(), ", "))
+	}
+	if sc.configure != nil {
+		if err := sc.configure(c); err != nil {
+			return fmt.Errorf("scenario %s: %w", name, err)
+		}
+		return nil
 	}
 	if sc.seed == nil {
 		return nil

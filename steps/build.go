@@ -18,6 +18,9 @@ type builder struct {
 	now    time.Time
 	start  time.Time // START_DATE for new certificates
 	file   bool      // file transfer mode
+	// denied holds, per host read with too few rights, why (rights.go);
+	// such a host's state is set aside as if it had not been read.
+	denied map[string]string
 }
 
 // Build derives the whole checklist from the plan and the observed state of
@@ -25,7 +28,8 @@ type builder struct {
 // Unknown and items elsewhere that need them are Blocked. Build is pure: the
 // same inputs give the same checklist.
 func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
-	b := &builder{p: p, states: states, now: now.UTC(), file: p.Transfer == plan.TransferFile}
+	b := &builder{p: p, now: now.UTC(), file: p.Transfer == plan.TransferFile}
+	b.states, b.denied = setAsideDenied(states)
 	b.start = p.Certificate.StartDate
 	if b.start.IsZero() {
 		// Back-dated a day: a START_DATE of "today" in UTC is still in the
@@ -125,10 +129,14 @@ func (b *builder) state(h string) *State {
 	return b.states[h]
 }
 
-// unknown marks it as not read because its host is not connected.
-func unknown(it *Item) {
+// unknown marks it as not read: its host is not connected, or the login
+// lacks the rights to see or change it.
+func (b *builder) unknown(it *Item) {
 	it.Status = Unknown
 	it.Detail = it.Host + " is not connected, so its state is unknown"
+	if why := b.denied[it.Host]; why != "" {
+		it.Detail = why
+	}
 	it.Statements = nil
 }
 

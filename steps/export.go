@@ -66,17 +66,25 @@ func ExportHost(p *plan.Plan, host string, meta ExportMeta) (string, error) {
 	}
 	var w scriptWriter
 	e.header(&w, "host "+h.Name+" ("+describe(*h)+"), server "+h.Server)
-	w.line(tsql.Comment("Run with: sqlcmd -S " + h.Server + " -i " + h.Name + ".sql   (SQLCMD mode; fill in the :setvar lines first)"))
-	w.line(tsql.Comment("Run every host's outbound part before any inbound part: the inbound part reads the peers' certificate files."))
-	w.line(tsql.OnErrorExit)
-	vars := e.hostVars(*h)
-	if err := e.setvars(&w, vars); err != nil {
+	run, err := runWith(*h)
+	if err != nil {
 		return "", err
 	}
+	vars := e.hostVars(*h)
+	e.secretsHeader(&w, vars, run, h.Name+".sql")
+	if IsShare(e.p.Certificate.FileDir) {
+		w.line(tsql.Comment("Run every host's script: a peer's certificate is read from the share once that peer's script has written it."))
+	} else {
+		w.line(tsql.Comment("Run every host's outbound part before any inbound part: the inbound part reads the peers' certificate files."))
+	}
+	w.line(tsql.OnErrorExit)
 	w.blank()
 	w.line(tsql.Use(tsql.Master))
 	w.line(tsql.BatchEnd)
 	w.batch(tsql.RequireSecrets(vars))
+	if err := e.preChecks(&w, *h); err != nil {
+		return "", err
+	}
 	w.blank()
 	w.line(tsql.Comment("==== Outbound: what " + h.Name + " needs to prove its identity ===="))
 	if err := e.items(&w, h.Name, "outbound/"); err != nil {
@@ -124,9 +132,6 @@ func ExportAll(p *plan.Plan, meta ExportMeta) (string, error) {
 		names = append(names, h.Name+" ("+describe(h)+", "+h.Server+")")
 	}
 	e.header(&w, "all hosts: "+strings.Join(names, ", "))
-	w.line(tsql.Comment("Run with: sqlcmd -i all.sql   (SQLCMD mode; fill in the :setvar lines first)"))
-	w.line(tsql.Comment("Each :CONNECT signs in with the plan's user; sqlcmd takes the password from SQLCMDPASSWORD or asks."))
-	w.line(tsql.OnErrorExit)
 	var vars []string
 	for _, h := range p.Hosts {
 		vars = append(vars, tsql.MasterKeySecret(h.Name).Var)
@@ -134,9 +139,13 @@ func ExportAll(p *plan.Plan, meta ExportMeta) (string, error) {
 	for _, h := range p.Hosts {
 		vars = append(vars, tsql.LoginSecret(h.Name).Var)
 	}
-	if err := e.setvars(&w, vars); err != nil {
+	run, err := runWith(p.Hosts[0])
+	if err != nil {
 		return "", err
 	}
+	e.secretsHeader(&w, vars, run, "all.sql")
+	w.line(tsql.Comment("Each :CONNECT signs in with the plan's user; sqlcmd takes the password from SQLCMDPASSWORD or asks."))
+	w.line(tsql.OnErrorExit)
 	connect := func(h plan.Host) error {
 		user := h.Auth.User
 		if h.Auth.Integrated {
@@ -153,14 +162,23 @@ func ExportAll(p *plan.Plan, meta ExportMeta) (string, error) {
 		return nil
 	}
 	w.blank()
-	w.line(tsql.Comment("==== Part 1: outbound, on every host ===="))
+	w.line(tsql.Comment("==== Part 0: checks on every host, before anything is created anywhere ===="))
 	for i, h := range p.Hosts {
 		if err := connect(h); err != nil {
 			return "", err
 		}
 		if i == 0 {
-			// Checked once, before anything is created anywhere.
 			w.batch(tsql.RequireSecrets(vars))
+		}
+		if err := e.preChecks(&w, h); err != nil {
+			return "", err
+		}
+	}
+	w.blank()
+	w.line(tsql.Comment("==== Part 1: outbound, on every host ===="))
+	for _, h := range p.Hosts {
+		if err := connect(h); err != nil {
+			return "", err
 		}
 		w.line(tsql.Comment(h.Name + ": outbound"))
 		if err := e.items(&w, h.Name, "outbound/"); err != nil {
@@ -169,9 +187,13 @@ func ExportAll(p *plan.Plan, meta ExportMeta) (string, error) {
 	}
 	w.blank()
 	w.line(tsql.Comment("==== Part 2: certificate hand-over ===="))
-	w.line(tsql.Comment("This script cannot copy files. Unless " + filepath.ToSlash(e.p.Certificate.FileDir) +
-		" is a share every host reads, stop here (or let the first inbound certificate fail), copy the files, and run it again:"))
-	w.line(tsql.Comment("everything already done is skipped."))
+	if IsShare(e.p.Certificate.FileDir) {
+		w.line(tsql.Comment(e.p.Certificate.FileDir + " is a share every host reads: nothing to copy."))
+	} else {
+		w.line(tsql.Comment("This script cannot copy files. Unless " + filepath.ToSlash(e.p.Certificate.FileDir) +
+			" is a share every host reads, stop here (or let the first inbound certificate fail), copy the files, and run it again:"))
+		w.line(tsql.Comment("everything already done is skipped."))
+	}
 	for _, h := range p.Hosts {
 		e.handOver(&w, h.Name)
 	}
@@ -202,22 +224,9 @@ func (e *exporter) header(w *scriptWriter, subject string) {
 	}
 	w.line(tsql.Comment("Offline there are no peer certificate bytes, so this script takes the file route: BACKUP CERTIFICATE"))
 	w.line(tsql.Comment("TO FILE on each host, a copy by you, CREATE CERTIFICATE FROM FILE on the peers (mirrorcert itself copies in-band)."))
-	w.line(tsql.Comment("Every statement is guarded (IF NOT EXISTS ...), so running the script again is safe."))
-}
-
-// setvars writes the :setvar lines for the secrets the operator supplies.
-func (e *exporter) setvars(w *scriptWriter, vars []string) error {
-	w.line(tsql.Comment("Passwords: fill them in here just before running and remove them afterwards; a :setvar line wins over"))
-	w.line(tsql.Comment("sqlcmd -v and environment variables. sqlcmd pastes values as they are: no single quote (') in a password."))
-	w.line(tsql.Comment("Record the master key passwords with each server's recovery documents."))
-	for _, v := range vars {
-		line, err := tsql.SetVar(v)
-		if err != nil {
-			return err
-		}
-		w.line(line)
-	}
-	return nil
+	w.line(tsql.Comment("Every statement is guarded (IF NOT EXISTS ...), so running the script again is safe. It first checks each host for"))
+	w.line(tsql.Comment("what would make the setup fail (an endpoint without our certificate, an expired or unusable certificate, a"))
+	w.line(tsql.Comment("wrong peer copy, a login mapped to another user) and stops with the reason before changing anything there."))
 }
 
 // hostVars lists the secrets HOST.sql for h needs: its master key and the
@@ -232,6 +241,10 @@ func (e *exporter) hostVars(h plan.Host) []string {
 
 // handOver writes the comment that tells the operator which file goes where.
 func (e *exporter) handOver(w *scriptWriter, host string) {
+	if IsShare(e.p.Certificate.FileDir) {
+		w.line(tsql.Comment(host + " reads its peers' certificate files from the share " + e.p.Certificate.FileDir + ": nothing to copy."))
+		return
+	}
 	for _, peer := range e.p.Peers(host) {
 		file := e.p.CertFile(peer)
 		w.line(tsql.Comment("Copy " + file + " from " + peer + " to " + file + " on " + host + "."))
@@ -262,6 +275,10 @@ func (e *exporter) item(w *scriptWriter, it Item) error {
 		// The only manual item is the copy; the script cannot do it, and
 		// CREATE CERTIFICATE FROM FILE below fails (15208) while it is missing.
 		w.line(tsql.Comment("By hand, before this part runs: " + it.Changes))
+		return nil
+	}
+	if strings.HasSuffix(it.ID, "/"+KindCopy) {
+		w.line(tsql.Comment(it.Changes)) // a share: nothing to do
 		return nil
 	}
 	w.line(tsql.Comment(it.Why))

@@ -34,13 +34,14 @@ func FuzzExport(f *testing.F) {
 			t.Fatalf("exported input sqlcmd would mangle: %q %q %q", endpoint, subject, dir)
 		}
 		for _, line := range strings.Split(s, "\n") {
-			if strings.HasPrefix(line, ":") && line != tsql.OnErrorExit && !strings.HasPrefix(line, ":setvar ") && !strings.HasPrefix(line, ":CONNECT ") {
+			if strings.HasPrefix(line, ":") && line != tsql.OnErrorExit && !strings.HasPrefix(line, ":CONNECT ") {
 				t.Fatalf("line %q would be read as a sqlcmd command", line)
 			}
 		}
+		named := namedVars(s)
 		for _, m := range reVarUse.FindAllStringSubmatch(s, -1) {
-			if !strings.Contains(s, "\n:setvar "+m[1]+` ""`) {
-				t.Fatalf("undeclared $(%s)", m[1])
+			if !named[m[1]] {
+				t.Fatalf("$(%s) is not named in the header", m[1])
 			}
 		}
 		if !strings.Contains(s, "CREATE ENDPOINT "+tsql.QuoteIdent(endpoint)+"\n") {

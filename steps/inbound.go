@@ -19,7 +19,7 @@ func (b *builder) inbound(h plan.Host, peer string) []Item {
 	items = append(items, b.login(h, peer, s), b.user(h, peer, s), b.peerCert(h, peer, s), b.connect(h, peer, s))
 	if s == nil {
 		for i := range items {
-			unknown(&items[i])
+			b.unknown(&items[i])
 		}
 	}
 	return items
@@ -39,7 +39,7 @@ func (b *builder) login(h plan.Host, peer string, s *State) Item {
 		return it
 	}
 	for _, l := range s.Logins {
-		if l.Name == name {
+		if s.SameServerName(l.Name, name) {
 			it.Status, it.Detail = Done, "login "+name+" exists"
 			return it
 		}
@@ -64,15 +64,15 @@ func (b *builder) user(h plan.Host, peer string, s *State) Item {
 	var byName, byLogin *User
 	for i := range s.Users {
 		u := &s.Users[i]
-		if u.Name == name {
+		if s.SameMasterName(u.Name, name) {
 			byName = u
 		}
-		if u.Login == login && byLogin == nil {
+		if u.Login != "" && s.SameServerName(u.Login, login) && byLogin == nil {
 			byLogin = u
 		}
 	}
 	switch {
-	case byName != nil && byName.Login == login:
+	case byName != nil && byName.Login != "" && s.SameServerName(byName.Login, login):
 		it.Status, it.Detail = Done, "user "+name+" exists for login "+login
 		return it
 	case byName != nil:
@@ -112,14 +112,31 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 		Needs:  []Ref{{peer, IDBackup}},
 		Manual: true,
 	}
+	share := IsShare(b.p.Certificate.FileDir)
+	if share {
+		// Every host reads the same share: the file peer writes there is
+		// the file h reads, so there is nothing to copy.
+		it.Title = peer + "'s certificate file on the share"
+		it.Changes = "Nothing: " + file + " is on a share every host reads, so " + h.Name + " reads it where " + peer + " wrote it; no copy is needed."
+		it.Manual = false
+	}
 	if s == nil {
 		return it
 	}
 	switch {
 	case s.Files[file]:
 		it.Status, it.Detail = Done, file+" is on "+h.Name
+		if share {
+			it.Detail = file + " is on the share, readable from " + h.Name + "; no copy needed"
+		}
 	case s.Cert(b.certName(peer)) != nil:
 		it.Status, it.Detail = Done, b.certName(peer)+" is already installed on "+h.Name
+	case share && b.state(peer) != nil && b.state(peer).Files[file]:
+		// peer sees its backup at the share path, and a share is the same
+		// folder from every host.
+		it.Status, it.Detail = Done, file+" is on the share, where "+peer+" wrote it; no copy needed"
+	case share:
+		it.Status, it.Detail = Pending, file+" appears on the share once "+peer+" has backed up its certificate; no copy needed"
 	default:
 		it.Status, it.Detail = Pending, file+" is not on "+h.Name+" yet"
 	}
@@ -192,14 +209,21 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 	}
 	// An owner the state query could not resolve ("") is not evidence of a
 	// wrong one.
-	if c.Owner != "" && c.Owner != owner {
-		found = append(found, ConflictInfo{
-			What:   fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
-			Fix:    "Hand it to " + owner + ".",
-			Remedy: []tsql.Statement{tsql.AlterCertificateOwner(name, owner)}, Object: name,
+	if c.Owner != "" && !s.SameMasterName(c.Owner, owner) {
+		ci := ConflictInfo{
+			What: fmt.Sprintf("%s is owned by %s, not %s, so %s's connections would run as another login", name, c.Owner, owner, peer),
+			Fix:  "Hand it to " + owner + ".",
+		}
+		if len(found) == 0 {
+			ci.Remedy, ci.Object = []tsql.Statement{tsql.AlterCertificateOwner(name, owner)}, name
 			// The new owner is the peer's user, which must exist first.
-			RemedyNeeds: []Ref{{h.Name, InboundID(peer, KindUser)}},
-		})
+			ci.RemedyNeeds = []Ref{{h.Name, InboundID(peer, KindUser)}}
+		} else {
+			// It is dropped above; handing a dropped certificate over
+			// would fail (15151), and the new copy gets the right owner.
+			ci.Fix = "Dropping it settles this too: the new copy is created owned by " + owner + "."
+		}
+		found = append(found, ci)
 	}
 	conflict, warning := b.validity(h.Name, c)
 	if conflict != "" {
@@ -238,7 +262,7 @@ func (b *builder) connect(h plan.Host, peer string, s *State) Item {
 		return it
 	}
 	for _, g := range s.ConnectGrants {
-		if g == login {
+		if s.SameServerName(g, login) {
 			it.Status, it.Detail = Done, login+" may connect to "+ep
 			return it
 		}

@@ -18,7 +18,7 @@ func (b *builder) outbound(h plan.Host) []Item {
 	}
 	if s == nil {
 		for i := range items {
-			unknown(&items[i])
+			b.unknown(&items[i])
 		}
 	}
 	return items
@@ -66,7 +66,7 @@ func (b *builder) certificate(h plan.Host, s *State) Item {
 		it.Statements = []tsql.Statement{tsql.CreateCertificate(name, b.subject(h.Name), b.start, b.p.Certificate.Expiry)}
 		return it
 	}
-	usedByEndpoint := s.Endpoint != nil && s.Endpoint.CertificateName == name
+	usedByEndpoint := s.Endpoint != nil && s.SameMasterName(s.Endpoint.CertificateName, name)
 	var found []ConflictInfo
 	switch c.PvtKeyEncryption {
 	case "MK":
@@ -159,14 +159,14 @@ func (b *builder) endpoint(h plan.Host, s *State) Item {
 		it.Statements = []tsql.Statement{st}
 		return it
 	}
-	return b.existingEndpoint(h, s.Endpoint, it, cert, role)
+	return b.existingEndpoint(h, s, it, cert, role)
 }
 
 // existingEndpoint checks an endpoint that is already there. It is always
 // reused (an instance has one), so differences become conflicts with a
 // remedy, or warnings when nothing has to change.
-func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role string) Item {
-	ep := b.p.Endpoint
+func (b *builder) existingEndpoint(h plan.Host, s *State, it Item, cert, role string) Item {
+	e, ep := s.Endpoint, b.p.Endpoint
 	touch := "Sessions that use this endpoint may disconnect or fail over while it changes: check SELECT * FROM sys.database_mirroring first and do it in a quiet window."
 	var found []ConflictInfo
 	auth := strings.ToUpper(e.Auth)
@@ -176,7 +176,7 @@ func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role
 			What: fmt.Sprintf("endpoint %s uses Windows authentication (%s) only; peers presenting certificates are refused (error 28027)", e.Name, e.Auth),
 			Fix:  fmt.Sprintf("Keep the endpoint and switch it to certificate %s (once that exists). %s", cert, touch),
 		})
-	case e.CertificateName != cert:
+	case !s.SameMasterName(e.CertificateName, cert):
 		found = append(found, ConflictInfo{
 			What: fmt.Sprintf("endpoint %s authenticates with certificate %s, not the planned %s; peers that trust %s will be refused", e.Name, e.CertificateName, cert, cert),
 			Fix:  fmt.Sprintf("Keep the endpoint and point it at %s. %s", cert, touch),
@@ -220,7 +220,7 @@ func (b *builder) existingEndpoint(h plan.Host, e *Endpoint, it Item, cert, role
 			Remedy: []tsql.Statement{st},
 		})
 	}
-	if e.Name != ep.Name {
+	if !s.SameServerName(e.Name, ep.Name) {
 		it.Warnings = append(it.Warnings, fmt.Sprintf("the existing endpoint is named %s, not %s; mirrorcert reuses it and grants CONNECT on it", e.Name, ep.Name))
 	}
 	if e.Port != 0 && e.Port != ep.Port {

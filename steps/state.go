@@ -8,8 +8,16 @@ type State struct {
 	// ProductVersion is SERVERPROPERTY('ProductVersion'), e.g. "16.0.4135.4".
 	ProductVersion string
 	ServerName     string // @@SERVERNAME
-	MasterKey      bool   // ##MS_DatabaseMasterKey## exists in master
-	Certificates   []Certificate
+	// Collation is SERVERPROPERTY('Collation') and MasterCollation master's
+	// collation_name: names compare by them (collation.go). Empty means not
+	// read, which counts as the case-insensitive default.
+	Collation       string
+	MasterCollation string
+	// Rights is what the connected login may see and change; nil when not
+	// read (rights.go).
+	Rights       *Rights
+	MasterKey    bool // ##MS_DatabaseMasterKey## exists in master
+	Certificates []Certificate
 	// Endpoint is the DATABASE_MIRRORING endpoint, nil when there is none.
 	Endpoint *Endpoint
 	Logins   []Login // SQL logins (sys.server_principals type 'S')
@@ -70,7 +78,7 @@ type User struct {
 // Cert returns the certificate with the given name, or nil.
 func (s *State) Cert(name string) *Certificate {
 	for i := range s.Certificates {
-		if s.Certificates[i].Name == name {
+		if s.SameMasterName(s.Certificates[i].Name, name) {
 			return &s.Certificates[i]
 		}
 	}

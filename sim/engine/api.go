@@ -79,15 +79,29 @@ type Param struct {
 
 // Options configure an instance.
 type Options struct {
-	Name           string           // server name, e.g. HOST_A (@@SERVERNAME, SERVERPROPERTY('ServerName'))
-	ProductVersion string           // default "16.0.4135.4"
-	Edition        string           // default "Developer Edition (64-bit)"
-	FileRoot       string           // directory that sandboxes C:\... paths for BACKUP/FROM FILE
-	SAPassword     string           // password of login sa
-	Now            func() time.Time // clock; default time.Now
+	Name           string // server name, e.g. HOST_A (@@SERVERNAME, SERVERPROPERTY('ServerName'))
+	ProductVersion string // default "16.0.4135.4"
+	Edition        string // default "Developer Edition (64-bit)"
+	FileRoot       string // directory that sandboxes C:\... paths for BACKUP/FROM FILE
+	// ShareRoot stands for every \\server\share of the instance's network:
+	// instances given the same ShareRoot see the same UNC files. Empty keeps
+	// UNC paths under FileRoot/UNC, the instance's own.
+	ShareRoot  string
+	SAPassword string           // password of login sa
+	Now        func() time.Time // clock; default time.Now
+	// Collation is the server collation (SERVERPROPERTY('Collation'), and
+	// every database's); default SQL_Latin1_General_CP1_CI_AS. A _CS_ or
+	// _BIN collation makes names case-sensitive.
+	Collation string
 	// Port is the TDS port the wire layer listens on, for the error log's
 	// "Server is listening on" line; 0 leaves that line out.
 	Port int
+	// MirrorNet is the mirroring transport (package sim); nil means the
+	// endpoints never listen and SET PARTNER cannot reach anyone.
+	MirrorNet MirrorNet
+	// Address is the instance's own IP address (the wire layer serves TDS
+	// there too), for the error log's "Server is listening on" line.
+	Address string
 	// CMS, when set, makes the instance a Central Management Server: msdb
 	// serves the registered servers it returns (read at query time, so the
 	// cluster can fill it once every instance's port is known). Nil: msdb

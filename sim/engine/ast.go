@@ -193,12 +193,6 @@ type tranStmt struct {
 	Op string // BEGIN, COMMIT, ROLLBACK
 }
 
-type alterDatabaseStmt struct {
-	at
-	Name   string
-	Option string // PARTNER, WITNESS, SAFETY, ...
-}
-
 type tryStmt struct {
 	at
 	Try, Catch []stmt
@@ -212,6 +206,7 @@ type throwStmt struct {
 type raiserrorStmt struct {
 	at
 	Msg, Sev, State expr
+	Args            []expr // substituted for %s, %d, %i in Msg
 }
 
 // Expressions.

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/binary"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf16"
 )
@@ -23,6 +22,8 @@ type catalog struct {
 	nextEPID    int32
 	perms       []*serverPerm
 	errlog      []logEntry
+	cs          bool        // the server collation is case-sensitive (collation.go)
+	hadr        hadrCatalog // availability groups and witnessed sessions (ag_catalog.go)
 }
 
 type database struct {
@@ -34,7 +35,11 @@ type database struct {
 	principals []*dbPrincipal
 	nextCertID int32
 	nextUserID int32
-	ssis       *SSISDB // set on the SSISDB database only (ssisdb.go)
+	perms      []*dbPerm // GRANTs on the database (rights.go)
+	collation  string    // "" is the instance's collation
+	cs         bool      // names compare case-sensitively (collation.go)
+	state      *dbState  // recovery, restore and mirroring state (db_catalog.go)
+	ssis       *SSISDB   // set on the SSISDB database only (ssisdb.go)
 }
 
 type masterKey struct {
@@ -118,6 +123,10 @@ type endpoint struct {
 	encryption string // DISABLED, SUPPORTED, REQUIRED
 	algorithm  string // AES, RC4, AES RC4, RC4 AES
 	builtin    bool
+	// restarts counts ALTER ENDPOINTs that changed the mirroring options
+	// (authentication, encryption, role): each restarts the listener, as
+	// on SQL Server, and so drops the endpoint's live connections.
+	restarts int64
 }
 
 type serverPerm struct {
@@ -137,11 +146,10 @@ type logEntry struct {
 	text    string
 }
 
-// lookup helpers; names compare case-insensitively as under the default
-// SQL_Latin1_General_CP1_CI_AS collation.
+// lookup helpers; names compare by the instance's collation (collation.go).
 
 func (c *catalog) db(name string) *database {
-	return find(c.dbs, func(d *database) bool { return strings.EqualFold(d.name, name) })
+	return find(c.dbs, func(d *database) bool { return c.same(d.name, name) })
 }
 
 func (c *catalog) dbByID(id int32) *database {
@@ -149,7 +157,7 @@ func (c *catalog) dbByID(id int32) *database {
 }
 
 func (c *catalog) login(name string) *login {
-	return find(c.logins, func(l *login) bool { return strings.EqualFold(l.name, name) })
+	return find(c.logins, func(l *login) bool { return c.same(l.name, name) })
 }
 
 func (c *catalog) loginByID(id int32) *login {
@@ -161,11 +169,11 @@ func (c *catalog) loginBySID(sid []byte) *login {
 }
 
 func (c *catalog) endpoint(name string) *endpoint {
-	return find(c.endpoints, func(e *endpoint) bool { return strings.EqualFold(e.name, name) })
+	return find(c.endpoints, func(e *endpoint) bool { return c.same(e.name, name) })
 }
 
 func (d *database) cert(name string) *certificate {
-	return find(d.certs, func(c *certificate) bool { return strings.EqualFold(c.name, name) })
+	return find(d.certs, func(c *certificate) bool { return d.same(c.name, name) })
 }
 
 func (d *database) certByID(id int32) *certificate {
@@ -173,7 +181,7 @@ func (d *database) certByID(id int32) *certificate {
 }
 
 func (d *database) principal(name string) *dbPrincipal {
-	return find(d.principals, func(p *dbPrincipal) bool { return strings.EqualFold(p.name, name) })
+	return find(d.principals, func(p *dbPrincipal) bool { return d.same(p.name, name) })
 }
 
 func (d *database) principalByID(id int32) *dbPrincipal {

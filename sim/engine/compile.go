@@ -106,6 +106,9 @@ func walkStmt(st stmt, fn func(expr)) {
 		fn(st.Msg)
 		fn(st.Sev)
 		fn(st.State)
+		for _, a := range st.Args {
+			fn(a)
+		}
 	}
 }
 
@@ -147,8 +150,8 @@ func walkDeep(x expr, fn func(expr)) {
 	})
 }
 
-// binaryCertBefore2012 rejects CREATE CERTIFICATE ... FROM BINARY, which
-// SQL Server 2012 introduced, as a syntax error on older versions.
+// binaryCertBefore2012 rejects CREATE CERTIFICATE ... FROM BINARY and
+// THROW, which SQL Server 2012 introduced, as syntax errors on older versions.
 func binaryCertBefore2012(st stmt, major int) *Message {
 	if major >= 11 {
 		return nil
@@ -159,6 +162,11 @@ func binaryCertBefore2012(st stmt, major int) *Message {
 			m := errf(102, st.Line, txtSyntax, "BINARY")
 			return &m
 		}
+	case *throwStmt:
+		// THROW came with SQL Server 2012; before it the word is not a
+		// statement, so the batch does not parse.
+		m := errf(102, st.Line, txtSyntax, "THROW")
+		return &m
 	case *blockStmt:
 		for _, b := range st.Body {
 			if m := binaryCertBefore2012(b, major); m != nil {

@@ -81,7 +81,7 @@ func TestDropAndRevoke(t *testing.T) {
 	runErr(t, s, "DROP USER HOST_B_user", 15151)
 	run(t, s, "DROP LOGIN HOST_B_login")
 	runErr(t, s, "DROP LOGIN sa", 15247)
-	runErr(t, s, "DROP ENDPOINT [TSQL Default TCP]", 7878)
+	runErr(t, s, "DROP ENDPOINT [TSQL Default TCP]", 7873)
 	run(t, s, "DROP ENDPOINT Endpoint_Mirroring")
 	if n := scalar(t, s, "SELECT COUNT(*) FROM sys.database_mirroring_endpoints"); n != int32(0) {
 		t.Fatalf("endpoints = %v", n)

@@ -6,13 +6,10 @@ import (
 	"unicode"
 )
 
-// ddl runs the security DDL statements. Every one of them needs sysadmin in
-// the simulator (on a real server CONTROL SERVER or narrower rights).
+// ddl runs the security DDL statements, each after the permission check
+// the documentation gives it (rights.go).
 func (r *runner) ddl(st stmt) {
-	s := r.s
-	if !s.isSysadmin() {
-		panic(newErr(15247, txtNoPermission))
-	}
+	r.authorize(st)
 	switch st := st.(type) {
 	case *createMasterKeyStmt:
 		r.createMasterKey(st)
@@ -39,9 +36,25 @@ func (r *runner) ddl(st stmt) {
 	case *dropUserStmt:
 		r.dropUser(st)
 	case *grantStmt:
-		r.grant(st)
+		if st.Class == "DATABASE" {
+			r.grantDatabase(st)
+		} else {
+			r.grant(st)
+		}
+	case *alterAuthStmt:
+		r.alterAuthorization(st)
 	case *alterDatabaseStmt:
 		r.alterDatabase(st)
+	case *restoreStmt:
+		if st.Only != "" {
+			r.restoreInfo(st) // emits its own result set
+			return
+		}
+		r.databaseStmt(st)
+	case *createDatabaseStmt, *dropDatabaseStmt, *backupDBStmt:
+		r.databaseStmt(st)
+	case *createAGStmt, *alterAGStmt, *dropAGStmt:
+		r.agStmt(st)
 	default:
 		panic(newErr(102, txtSyntax, "?"))
 	}
@@ -165,6 +178,7 @@ func (r *runner) dropMasterKey() {
 
 func (r *runner) endpoint(st *endpointStmt) {
 	in := r.s.inst
+	defer in.mirrorEndpointChanged() // runs after the unlock below
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat
@@ -176,7 +190,7 @@ func (r *runner) endpoint(st *endpointStmt) {
 			panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
 		}
 		if st.Payload != "" && payloadType(st.Payload) != e.typ {
-			panic(newErr(7869, "The %s endpoint cannot be altered to a different payload type.", e.name))
+			panic(newErr(7860, "An endpoint's transport or content cannot be changed through the ALTER ENDPOINT statement. Use DROP ENDPOINT and execute the CREATE ENDPOINT statement to make these changes."))
 		}
 	} else {
 		if c.endpoint(st.Name) != nil {
@@ -256,6 +270,9 @@ func (r *runner) endpoint(st *endpointStmt) {
 	if st.Role != "" {
 		e.role = map[string]int32{"PARTNER": 1, "WITNESS": 2, "ALL": 3}[st.Role]
 	}
+	if st.Alter && (st.Auth != nil || st.Encryption != "" || st.Role != "") {
+		e.restarts++
+	}
 	if !st.Alter {
 		e.id = c.nextEPID
 		c.nextEPID++
@@ -298,6 +315,7 @@ func payloadType(p string) int32 {
 
 func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 	in := r.s.inst
+	defer in.mirrorEndpointChanged() // runs after the unlock below
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat
@@ -306,7 +324,7 @@ func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 		panic(newErr(15151, txtCannotFind, "endpoint", st.Name))
 	}
 	if e.builtin {
-		panic(newErr(7878, "This \"DROP ENDPOINT\" statement is not supported on the system endpoint '%s'.", e.name))
+		panic(newErr(7873, "The endpoint \"%s\" is a built-in endpoint and cannot be dropped. Use the protocol configuration utilities to ADD or DROP Transact-SQL endpoints.", e.name))
 	}
 	c.endpoints = without(c.endpoints, func(o *endpoint) bool { return o == e })
 	c.perms = without(c.perms, func(p *serverPerm) bool { return p.class == 105 && p.majorID == e.id })
@@ -375,7 +393,7 @@ func (r *runner) dropLogin(st *dropLoginStmt) {
 	}
 	for _, e := range c.endpoints {
 		if e.ownerID == l.id {
-			panic(newErr(15141, "The server principal owns one or more endpoints and cannot be dropped."))
+			panic(newErr(15141, "The server principal owns one or more endpoint(s) and cannot be dropped."))
 		}
 	}
 	c.logins = without(c.logins, func(o *login) bool { return o == l })
@@ -440,26 +458,6 @@ func (r *runner) dropUser(st *dropUserStmt) {
 		}
 	}
 	d.principals = without(d.principals, func(o *dbPrincipal) bool { return o == u })
-}
-
-// alterDatabase answers ALTER DATABASE ... SET PARTNER / WITNESS / SAFETY,
-// the statements that start a mirroring session. The simulator holds no user
-// databases, so a named database is missing (5011, as SQL Server says); for
-// a system database it says plainly that sessions are not simulated.
-func (r *runner) alterDatabase(st *alterDatabaseStmt) {
-	in := r.s.inst
-	in.mu.Lock()
-	d := in.cat.db(st.Name)
-	in.mu.Unlock()
-	if d == nil {
-		m := errf(5011, 0, "User does not have permission to alter database '%s', the database does not exist, or the database is not in a state that allows access checks.", st.Name)
-		m.Class = 14
-		panic(&sqlError{msg: m})
-	}
-	switch st.Option {
-	case "PARTNER", "WITNESS", "SAFETY":
-		panic(newErr(50000, "mirrorcert simulator: database '%s' is a system database and cannot be mirrored; the simulator configures endpoints and certificates but runs no mirroring sessions.", d.name))
-	}
 }
 
 // defaultAlgorithm is AES from SQL Server 2016 (13.x), RC4 before.

@@ -152,7 +152,7 @@ func (r *runner) createCert(st *createCertStmt) {
 
 // readSandboxFile reads a file named by a server-side path.
 func (r *runner) readSandboxFile(p string) ([]byte, bool) {
-	mapped, err := MapPath(r.s.inst.opts.FileRoot, p)
+	mapped, err := r.s.inst.mapPath(p)
 	if err != nil {
 		return nil, false
 	}
@@ -175,13 +175,20 @@ func (r *runner) dropCert(st *dropCertStmt) {
 	if d.id == 1 {
 		for _, e := range in.cat.endpoints {
 			if e.certID == c.id {
-				panic(newErr(15352, "The certificate '%s' cannot be dropped because it is used by the endpoint '%s'.", c.name, e.name))
+				// No documented number for "used by an endpoint"; 15352 is
+				// the documented "cannot be dropped because ... using it".
+				panic(newErr(15352, "The certificate cannot be dropped because one or more entities are either signed or encrypted using it."))
 			}
 		}
 		for _, l := range in.cat.logins {
 			if l.typ == "C" && bytes.Equal(l.sid, c.sid) {
-				panic(newErr(15352, "The certificate '%s' cannot be dropped because it is mapped to the login '%s'.", c.name, l.name))
+				panic(newErr(15559, "Cannot drop certificate '%s' because there is a login mapped to it.", c.name))
 			}
+		}
+	}
+	for _, p := range d.principals {
+		if p.typ == "C" && bytes.Equal(p.sid, c.sid) {
+			panic(newErr(15559, "Cannot drop certificate '%s' because there is a user mapped to it.", c.name))
 		}
 	}
 	d.certs = without(d.certs, func(o *certificate) bool { return o == c })
@@ -205,7 +212,7 @@ func (r *runner) backupCert(st *backupCertStmt) {
 	})
 
 	target := func(p string) string {
-		mapped, err := MapPath(in.opts.FileRoot, p)
+		mapped, err := in.mapPath(p)
 		if err != nil {
 			panic(newErr(15240, txtCannotWrite, p))
 		}

@@ -84,6 +84,20 @@ func permType(name string) string {
 		return "VWSS"
 	case "VIEW ANY DATABASE":
 		return "VWDB"
+	case "CONTROL SERVER":
+		return "CL"
+	case "VIEW ANY DEFINITION":
+		return "VWAD"
+	case "ALTER ANY LOGIN":
+		return "ALLG"
+	case "ALTER ANY ENDPOINT":
+		return "ALHE"
+	case "CREATE ENDPOINT":
+		return "CRHE"
+	case "CREATE CERTIFICATE":
+		return "CRCF"
+	case "ALTER ANY USER":
+		return "ALUS"
 	}
 	if len(name) > 4 {
 		return name[:4]

@@ -11,13 +11,13 @@ func TestMasterKeyStatements(t *testing.T) {
 	runErr(t, s, "OPEN MASTER KEY DECRYPTION BY PASSWORD = 'First-Passw0rd'", 15581)
 	run(t, s, "CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'First-Passw0rd'")
 	run(t, s, "OPEN MASTER KEY DECRYPTION BY PASSWORD = 'First-Passw0rd'; CLOSE MASTER KEY")
-	m := runErr(t, s, "OPEN MASTER KEY DECRYPTION BY PASSWORD = 'Wrong-Passw0rd'", 15313)
-	if m.Text != "The key is not encrypted using the specified decryptor." {
-		t.Fatalf("15313 text = %q", m.Text)
+	m := infoMsg(t, s, "OPEN MASTER KEY DECRYPTION BY PASSWORD = 'Wrong-Passw0rd'", 15313)
+	if m.Text != "The key is not encrypted using the specified decryptor." || m.Class != 10 {
+		t.Fatalf("15313 = severity %d %q; sys.messages has it at severity 10", m.Class, m.Text)
 	}
 	run(t, s, "ALTER MASTER KEY ADD ENCRYPTION BY PASSWORD = 'Second-Passw0rd'")
 	run(t, s, "ALTER MASTER KEY DROP ENCRYPTION BY PASSWORD = 'First-Passw0rd'")
-	runErr(t, s, "OPEN MASTER KEY DECRYPTION BY PASSWORD = 'First-Passw0rd'", 15313)
+	infoMsg(t, s, "OPEN MASTER KEY DECRYPTION BY PASSWORD = 'First-Passw0rd'", 15313)
 	run(t, s, "OPEN MASTER KEY DECRYPTION BY PASSWORD = 'Second-Passw0rd'")
 	runErr(t, s, "ALTER MASTER KEY REGENERATE WITH ENCRYPTION BY PASSWORD = 'weak'", 15116)
 	run(t, s, "ALTER MASTER KEY FORCE REGENERATE WITH ENCRYPTION BY PASSWORD = 'Third-Passw0rd'")
@@ -136,7 +136,13 @@ func TestLoginAndUserForms(t *testing.T) {
 	if m := in.Authenticate("signer_login", ""); m == nil {
 		t.Fatal("a certificate-mapped login cannot log in with a password")
 	}
-	runErr(t, s, "DROP CERTIFICATE signer", 15352)
+	if m := runErr(t, s, "DROP CERTIFICATE signer", 15559); m.Text != "Cannot drop certificate 'signer' because there is a login mapped to it." {
+		t.Fatalf("15559 text %q", m.Text)
+	}
+	run(t, s, "DROP LOGIN signer_login")
+	if m := runErr(t, s, "DROP CERTIFICATE signer", 15559); m.Text != "Cannot drop certificate 'signer' because there is a user mapped to it." {
+		t.Fatalf("15559 text %q", m.Text)
+	}
 	// CREATE USER x with no FOR LOGIN maps the login of the same name.
 	run(t, s, "CREATE LOGIN same_name WITH PASSWORD = 'Str0ng-Pass1'; CREATE USER same_name")
 	if got := scalar(t, s, "SELECT sp.name FROM sys.database_principals dp JOIN sys.server_principals sp ON sp.sid = dp.sid WHERE dp.name = 'same_name'"); got != "same_name" {

@@ -8,12 +8,14 @@ func errClass(num int32) (class, state uint8) {
 	switch num {
 	case 0:
 		return 0, 1 // PRINT
-	case 18456:
+	case 18456, 300:
 		return 14, 1
 	case 102, 103, 105, 113, 137, 134, 156, 191, 195, 2715:
 		return 15, 1
 	case 2812:
 		return 16, 62
+	case 15313:
+		return 10, 1 // sys.messages has it at severity 10
 	default:
 		return 16, 1
 	}

@@ -143,7 +143,7 @@ func (ev *evaluator) eval(x expr) any {
 			var hit bool
 			if x.Operand != nil {
 				a, b := ev.eval(x.Operand), ev.eval(w.When)
-				hit = a != nil && b != nil && compare(a, b) == 0
+				hit = a != nil && b != nil && ev.cmp(a, b) == 0
 			} else {
 				hit = ev.pred(w.When) == triTrue
 			}
@@ -205,7 +205,7 @@ func (ev *evaluator) pred(x expr) tri {
 			if a == nil || b == nil {
 				return triUnknown
 			}
-			c := compare(a, b)
+			c := ev.cmp(a, b)
 			var ok bool
 			switch x.Op {
 			case "=":
@@ -240,7 +240,7 @@ func (ev *evaluator) pred(x expr) tri {
 		if a == nil || p == nil {
 			return triUnknown
 		}
-		return boolTri(likeMatch(toString(a), toString(p)) != x.Not)
+		return boolTri(ev.like(toString(a), toString(p)) != x.Not)
 	case *inExpr:
 		a := ev.eval(x.X)
 		if a == nil {
@@ -267,7 +267,7 @@ func (ev *evaluator) pred(x expr) tri {
 				sawNull = true
 				continue
 			}
-			if compare(a, v) == 0 {
+			if ev.cmp(a, v) == 0 {
 				return boolTri(!x.Not)
 			}
 		}
@@ -280,7 +280,7 @@ func (ev *evaluator) pred(x expr) tri {
 		if a == nil || lo == nil || hi == nil {
 			return triUnknown
 		}
-		return boolTri((compare(a, lo) >= 0 && compare(a, hi) <= 0) != x.Not)
+		return boolTri((ev.cmp(a, lo) >= 0 && ev.cmp(a, hi) <= 0) != x.Not)
 	case *existsExpr:
 		_, n := ev.runSelect(x.Sub, ev.env)
 		return boolTri(n > 0)

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +107,43 @@ CREATE CERTIFICATE HOST_A_cert AUTHORIZATION HOST_A_user FROM FILE = 'C:\HOST_A_
 	rs := query(t, a, `EXEC master.sys.xp_fileexist N'/var/opt/mssql/data/HOST_A_cert.cer'`)
 	if !equalRow(rs.Rows[0], []any{int32(1), int32(0), int32(1)}) {
 		t.Fatalf("xp_fileexist = %v", rs.Rows)
+	}
+}
+
+// TestUNCShareIsOneForTheCluster: instances given one ShareRoot see one
+// file under \\server\share, any share root exists, and local paths stay
+// each instance's own.
+func TestUNCShareIsOneForTheCluster(t *testing.T) {
+	share := t.TempDir()
+	mk := func(name string) (Instance, Session) {
+		in, err := New(Options{Name: name, SAPassword: testSAPassword, FileRoot: t.TempDir(), ShareRoot: share, Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in, in.NewSession("sa")
+	}
+	inA, a := mk("HOST_A")
+	inB, b := mk("HOST_B")
+	outbound(t, a, "HOST_A")
+	run(t, a, `BACKUP CERTIFICATE HOST_A_cert TO FILE = '\\FileServer\Certs\HOST_A_cert.cer'`)
+	run(t, a, `BACKUP CERTIFICATE HOST_A_cert TO FILE = 'C:\HOST_A_cert.cer'`)
+	// HOST_B reads the share's file with other letter case in server and share.
+	run(t, b, `CREATE LOGIN HOST_A_login WITH PASSWORD = 'Str0ng!Passw0rd#1'; CREATE USER HOST_A_user FOR LOGIN HOST_A_login;
+		CREATE CERTIFICATE HOST_A_cert AUTHORIZATION HOST_A_user FROM FILE = '\\fileserver\certs\HOST_A_cert.cer'`)
+	// The local C:\ file is HOST_A's alone.
+	if got := scalar(t, b, `DECLARE @e int; EXEC xp_fileexist 'C:\HOST_A_cert.cer', @e OUTPUT; SELECT @e`); fmt.Sprint(got) != "0" {
+		t.Errorf("HOST_B sees HOST_A's C:\\ file: %v", got)
+	}
+	if got := scalar(t, b, `DECLARE @e int; EXEC xp_fileexist '\\FILESERVER\CERTS\HOST_A_cert.cer', @e OUTPUT; SELECT @e`); fmt.Sprint(got) != "1" {
+		t.Errorf("HOST_B does not see the share's file: %v", got)
+	}
+	// CopyFile of a share path is the one file already there.
+	if err := CopyFile(inA, `\\fileserver\certs\HOST_A_cert.cer`, inB, `\\fileserver\certs\HOST_A_cert.cer`); err != nil {
+		t.Errorf("CopyFile on the share: %v", err)
+	}
+	for _, bad := range []string{`\\srv\x.cer`, `\\srv\share\..\x`} {
+		if got, err := MapPathShare("/r", share, bad); err == nil {
+			t.Errorf("MapPathShare(%q) = %q, want an error", bad, got)
+		}
 	}
 }

@@ -170,8 +170,10 @@ func (ev *evaluator) call(f *funcExpr) any {
 			return int64(1)
 		}
 		return int64(0)
-	case "IS_MEMBER", "HAS_PERMS_BY_NAME":
-		args(1, 5)
+	case "HAS_PERMS_BY_NAME":
+		return s.permsByName(args(3, 5))
+	case "IS_MEMBER":
+		args(1, 1)
 		if s.isSysadmin() {
 			return int64(1)
 		}

@@ -49,10 +49,10 @@ func (ev *evaluator) sysVar(name string) any {
 }
 
 func (in *instance) version() string {
-	major := strings.SplitN(in.opts.ProductVersion, ".", 2)[0]
-	return "Microsoft SQL Server " + productYear(major) + " - " + in.opts.ProductVersion + " (X64) \n" +
+	year := productYear(in.opts.ProductVersion)
+	return "Microsoft SQL Server " + year + " - " + in.opts.ProductVersion + " (X64) \n" +
 		"\tmirrorcert simulated instance \n" +
-		"\tCopyright (C) " + productYear(major) + " Microsoft Corporation\n" +
+		"\tCopyright (C) " + year + " Microsoft Corporation\n" +
 		"\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)\n"
 }
 
@@ -92,8 +92,12 @@ func (in *instance) serverProperty(p string) any {
 		}
 		return int64(2)
 	case "collation":
-		return "SQL_Latin1_General_CP1_CI_AS"
-	case "isclustered", "ishadrenabled", "isintegratedsecurityonly", "issingleuser":
+		return in.opts.Collation
+	case "ishadrenabled":
+		// Availability groups (CLUSTER_TYPE = NONE) work here, as on an
+		// instance where the Always On feature was enabled.
+		return int64(1)
+	case "isclustered", "isintegratedsecurityonly", "issingleuser":
 		return int64(0)
 	case "processid":
 		return int64(4242)

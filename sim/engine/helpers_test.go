@@ -127,3 +127,22 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// infoMsg runs a batch that must raise no error but an informational
+// message num (severity 10 or less), and returns it.
+func infoMsg(t testing.TB, s Session, sql string, num int32) Message {
+	t.Helper()
+	outs := s.ExecBatch(sql)
+	if errs := errorsOf(outs); len(errs) > 0 {
+		t.Fatalf("batch failed: %d %q\n%s", errs[0].Number, errs[0].Text, sql)
+	}
+	for _, o := range outs {
+		for _, m := range o.Messages {
+			if m.Number == num {
+				return m
+			}
+		}
+	}
+	t.Fatalf("no message %d from:\n%s", num, sql)
+	return Message{}
+}

@@ -18,6 +18,8 @@ type instance struct {
 	mu       sync.Mutex
 	cat      *catalog
 	nextSPID atomic.Int32
+	cs       bool        // Options.Collation is case-sensitive; fixed at New
+	mirror   mirrorState // live mirroring connections (mirror_conns.go)
 }
 
 // New creates a simulated instance with a freshly installed master catalog:
@@ -39,6 +41,9 @@ func New(opts Options) (Instance, error) {
 	if opts.Edition == "" {
 		opts.Edition = "Developer Edition (64-bit)"
 	}
+	if opts.Collation == "" {
+		opts.Collation = DefaultCollation
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -47,7 +52,7 @@ func New(opts Options) (Instance, error) {
 			return nil, fmt.Errorf("engine: prepare file root: %w", err)
 		}
 	}
-	in := &instance{opts: opts}
+	in := &instance{opts: opts, cs: CaseSensitive(opts.Collation)}
 	in.nextSPID.Store(50)
 	in.cat = in.seed()
 	return in, nil
@@ -123,7 +128,7 @@ const defaultDataDir = "C/Program Files/Microsoft SQL Server/MSSQL16.MSSQLSERVER
 func (in *instance) seed() *catalog {
 	now := in.now()
 	installed := now.Add(-24 * time.Hour)
-	c := &catalog{nextLoginID: 259, nextEPID: 65536}
+	c := &catalog{nextLoginID: 259, nextEPID: 65536, cs: in.cs}
 
 	addLogin := func(name string, id int32, typ string, sid []byte) *login {
 		l := &login{name: name, id: id, typ: typ, sid: sid, defaultDB: "master", created: installed, modified: installed, fixedRole: typ == "R"}
@@ -152,7 +157,7 @@ func (in *instance) seed() *catalog {
 	addLogin("##MS_AgentSigningCertificate##", 258, "C", randomBytes(32))
 
 	for i, name := range []string{"master", "tempdb", "model", "msdb"} {
-		d := &database{name: name, id: int32(i + 1), created: installed, nextCertID: 256, nextUserID: 5}
+		d := &database{name: name, id: int32(i + 1), created: installed, nextCertID: 256, nextUserID: 5, cs: in.cs}
 		d.principals = []*dbPrincipal{
 			{name: "public", id: 0, typ: "R", created: installed, fixedRole: true},
 			{name: "dbo", id: 1, typ: "S", sid: []byte{0x01}, created: installed},
@@ -198,9 +203,8 @@ func (in *instance) seed() *catalog {
 	}
 
 	in.cat = c
-	year := strings.SplitN(in.opts.ProductVersion, ".", 2)[0]
 	for _, line := range []string{
-		"Microsoft SQL Server " + productYear(year) + " - " + in.opts.ProductVersion + " (X64) \n\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)",
+		"Microsoft SQL Server " + productYear(in.opts.ProductVersion) + " - " + in.opts.ProductVersion + " (X64) \n\t" + in.opts.Edition + " on Windows Server 2022 Datacenter 10.0 <X64> (Build 20348: ) (Hypervisor)",
 		"UTC adjustment: 0:00",
 		"(c) Microsoft Corporation.",
 		"All rights reserved.",
@@ -216,6 +220,10 @@ func (in *instance) seed() *catalog {
 	if in.opts.Port > 0 {
 		c.errlog = append(c.errlog,
 			logEntry{at: now, process: "spid27s", text: fmt.Sprintf("Server is listening on [ 127.0.0.1 <ipv4> %d].", in.opts.Port)})
+		if in.opts.Address != "" && in.opts.Address != "127.0.0.1" {
+			c.errlog = append(c.errlog,
+				logEntry{at: now, process: "spid27s", text: fmt.Sprintf("Server is listening on [ %s <ipv4> %d].", in.opts.Address, in.opts.Port)})
+		}
 	}
 	c.errlog = append(c.errlog,
 		logEntry{at: now, process: "spid27s", text: "SQL Server is now ready for client connections. This is an informational message; no user action is required."})
@@ -223,8 +231,14 @@ func (in *instance) seed() *catalog {
 }
 
 // productYear names the release for a major version, for @@VERSION.
-func productYear(major string) string {
+func productYear(version string) string {
+	major, rest, _ := strings.Cut(version, ".")
 	switch major {
+	case "10":
+		if strings.HasPrefix(rest, "50") {
+			return "2008 R2"
+		}
+		return "2008"
 	case "11":
 		return "2012"
 	case "12":

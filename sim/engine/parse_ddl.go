@@ -24,6 +24,12 @@ func (p *parser) create(a at) stmt {
 		return p.createLogin(a)
 	case p.accept("USER"):
 		return p.createUser(a)
+	case p.accept("DATABASE"):
+		return p.createDatabase(a)
+	case p.peek().is("AVAILABILITY"):
+		p.next()
+		p.expect("GROUP")
+		return p.createAG(a)
 	}
 	p.fail()
 	return nil
@@ -40,6 +46,12 @@ func (p *parser) drop(a at) stmt {
 		return &dropEndpointStmt{at: a, Name: p.ident()}
 	case p.accept("LOGIN"):
 		return &dropLoginStmt{at: a, Name: p.ident()}
+	case p.accept("DATABASE"):
+		return p.dropDatabase(a)
+	case p.peek().is("AVAILABILITY"):
+		p.next()
+		p.expect("GROUP")
+		return &dropAGStmt{at: a, Name: p.ident()}
 	case p.accept("USER"):
 		s := &dropUserStmt{at: a}
 		if p.peek().is("IF") && p.peekAt(1).is("EXISTS") {

@@ -223,21 +223,21 @@ func (p *parser) statement() stmt {
 		if p.accept("ENDPOINT") {
 			return p.endpoint(a, true)
 		}
+		if p.accept("AUTHORIZATION") {
+			return p.alterAuthorization(a)
+		}
 		if p.peek().is("MASTER") {
 			p.next()
 			p.expect("KEY")
 			return p.alterMasterKey(a)
 		}
 		if p.accept("DATABASE") {
-			s := &alterDatabaseStmt{at: a, Name: p.ident()}
-			p.expect("SET")
-			o := p.optionName()
-			s.Option = strings.ToUpper(o.Text)
-			// The option's value: everything up to the end of the statement.
-			for t := p.peek(); t.Kind != tkEOF && !t.isOp(";") && !startsStatement(t); t = p.peek() {
-				p.next()
-			}
-			return s
+			return p.alterDatabase(a)
+		}
+		if p.peek().is("AVAILABILITY") {
+			p.next()
+			p.expect("GROUP")
+			return p.alterAG(a)
 		}
 		p.fail()
 	case "DROP":
@@ -245,7 +245,13 @@ func (p *parser) statement() stmt {
 		return p.drop(a)
 	case "BACKUP":
 		p.next()
+		if p.peek().is("DATABASE") || p.peek().is("LOG") {
+			return p.backupDB(a)
+		}
 		return p.backupCert(a)
+	case "RESTORE":
+		p.next()
+		return p.restore(a)
 	case "GRANT", "REVOKE":
 		p.next()
 		return p.grant(a, strings.EqualFold(t.Text, "REVOKE"))
@@ -337,7 +343,7 @@ func (p *parser) statement() stmt {
 		p.expectOp(",")
 		s.State = p.expr()
 		for p.acceptOp(",") {
-			p.expr()
+			s.Args = append(s.Args, p.expr())
 		}
 		p.expectOp(")")
 		if p.accept("WITH") {
@@ -359,7 +365,7 @@ func startsStatement(t token) bool {
 		return false
 	}
 	switch strings.ToUpper(t.Text) {
-	case "USE", "CREATE", "ALTER", "DROP", "BACKUP", "GRANT", "REVOKE", "IF", "BEGIN", "OPEN", "CLOSE",
+	case "USE", "CREATE", "ALTER", "DROP", "BACKUP", "RESTORE", "GRANT", "REVOKE", "IF", "BEGIN", "OPEN", "CLOSE",
 		"COMMIT", "ROLLBACK", "PRINT", "DECLARE", "SET", "SELECT", "EXEC", "EXECUTE",
 		"THROW", "RAISERROR", "ELSE", "END":
 		return true

@@ -37,7 +37,9 @@ func (r *runner) execProc(st *execStmt) {
 	}
 	switch name {
 	case "xp_readerrorlog", "sp_readerrorlog":
-		if !s.isSysadmin() {
+		// sysadmin (or CONTROL SERVER, which acts like it) only: the
+		// documented securityadmin membership is not modelled.
+		if !s.hasControlServer() {
 			panic(newErr(229, "The EXECUTE permission was denied on the object '%s', database 'mssqlsystemresource', schema 'sys'.", name))
 		}
 		r.readErrorLog(args)
@@ -45,7 +47,7 @@ func (r *runner) execProc(st *execStmt) {
 		if len(args) < 1 || args[0] == nil {
 			panic(newErr(22027, "Usage:  EXECUTE xp_fileexist <filename> [, <file_exists INT> OUTPUT]"))
 		}
-		file, dir, parent := fileExists(s.inst.opts.FileRoot, toString(args[0]))
+		file, dir, parent := fileExists(s.inst.opts.FileRoot, s.inst.opts.ShareRoot, toString(args[0]))
 		if len(st.Args) > 1 && st.Args[1].Output {
 			if v, ok := st.Args[1].X.(*varExpr); ok {
 				out := s.variable(v.Name)

@@ -245,6 +245,14 @@ func TestPre2012(t *testing.T) {
 		t.Fatalf("major = %v", got)
 	}
 	runErr(t, s, "IF 1 = 1 CREATE CERTIFICATE c FROM BINARY = 0x3082", 102)
+	// THROW is 2012's too: a batch using it, even only in CATCH, runs nothing.
+	m := runErr(t, s, "PRINT 'ran';\nBEGIN TRY SELECT 1 END TRY BEGIN CATCH IF ERROR_NUMBER() <> 1 THROW; END CATCH", 102)
+	if m.Text != "Incorrect syntax near 'THROW'." || m.Line != 2 {
+		t.Fatalf("THROW before 2012: %d %q line %d", m.Number, m.Text, m.Line)
+	}
+	if outs := s.ExecBatch("PRINT 'ran'; THROW 50000, N'x', 1;"); len(outs) != 1 {
+		t.Fatalf("a batch with THROW ran statements on 2008 R2: %+v", outs)
+	}
 	_, s16 := saSession(t, "NEW")
 	if got := scalar(t, s16, "SELECT IIF(1 = 1, 'yes', 'no')"); got != "yes" {
 		t.Fatalf("IIF = %v", got)

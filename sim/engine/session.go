@@ -149,6 +149,12 @@ func (r *runner) fail(st stmt, e *sqlError) {
 		m.Line = int32(st.stmtLine())
 	}
 	r.s.lastError = m.Number
+	if !m.IsError() {
+		// Severity 10 and below is information: it ends the statement
+		// (nothing was done) but TRY does not catch it and nothing aborts.
+		r.emit(Output{Messages: []Message{m}})
+		return
+	}
 	if r.catching {
 		// In a TRY block any error (severity above 10) ends the block and
 		// is handed to CATCH instead of the client.
@@ -181,6 +187,7 @@ func (r *runner) exec(st stmt) {
 		if d == nil {
 			panic(newErr(911, txtNoDatabase, st.DB))
 		}
+		s.inst.locked(func() { checkUsable(d) })
 		s.db = d.name
 		info := errf(5701, st.Line, "Changed database context to '%s'.", d.name)
 		info.Class = 0
@@ -265,7 +272,11 @@ func (r *runner) exec(st stmt) {
 		panic(&sqlError{msg: m, abortBatch: true})
 	case *raiserrorStmt:
 		ev := &evaluator{s: s}
-		m := errf(50000, st.Line, "%s", toString(ev.eval(st.Msg)))
+		args := make([]any, len(st.Args))
+		for i, a := range st.Args {
+			args[i] = ev.eval(a)
+		}
+		m := errf(50000, st.Line, "%s", raiserrorFormat(toString(ev.eval(st.Msg)), args))
 		m.Class = uint8(toInt(ev.eval(st.Sev)))
 		m.State = uint8(toInt(ev.eval(st.State)))
 		if m.Class <= 10 {

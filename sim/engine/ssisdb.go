@@ -62,24 +62,18 @@ func SetSSISDB(inst Instance, cat SSISDB) error {
 		d.ssis = &cat
 		return nil
 	}
-	created := in.now()
-	id := int32(5)
-	for _, d := range c.dbs {
-		id = max(id, d.id+1)
+	// A user database made from model, as the catalog's installation
+	// creates it, plus the catalog's own roles; nobody is a member in the
+	// simulator, so only sysadmin sees the workers, as on a fresh install.
+	d := in.addDatabaseLocked(ssisDBName, c.db("model").st().recovery)
+	d.ssis = &cat
+	next := int32(16384)
+	for _, p := range d.principals {
+		next = max(next, p.id+1)
 	}
-	d := &database{name: ssisDBName, id: id, created: created, nextCertID: 256, nextUserID: 5, ssis: &cat}
-	d.principals = []*dbPrincipal{
-		{name: "public", id: 0, typ: "R", created: created, fixedRole: true},
-		{name: "dbo", id: 1, typ: "S", sid: []byte{0x01}, created: created},
-		{name: "guest", id: 2, typ: "S", sid: []byte{0x00}, created: created},
-		{name: "INFORMATION_SCHEMA", id: 3, typ: "S", created: created, noLogin: true},
-		{name: "sys", id: 4, typ: "S", created: created, noLogin: true},
-		// The catalog's own roles; nobody is a member in the simulator, so
-		// only sysadmin sees the workers, as on a fresh installation.
-		{name: "ssis_admin", id: 16384, typ: "R", created: created},
-		{name: "ssis_cluster_executor", id: 16385, typ: "R", created: created},
+	for i, role := range []string{"ssis_admin", "ssis_cluster_executor"} {
+		d.principals = append(d.principals, &dbPrincipal{name: role, id: next + int32(i), typ: "R", created: d.created})
 	}
-	c.dbs = append(c.dbs, d)
 	return nil
 }
 

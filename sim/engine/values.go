@@ -282,8 +282,14 @@ func compareCI(a, b string) int {
 // It compiles the pattern to elements and matches by dynamic programming, so
 // a pattern full of % costs O(len(s) * len(pattern)), never exponential time.
 func likeMatch(s, pattern string) bool {
-	elems := compileLike([]rune(strings.ToUpper(pattern)))
-	str := []rune(strings.ToUpper(s))
+	return likeRunes([]rune(strings.ToUpper(s)), []rune(strings.ToUpper(pattern)))
+}
+
+// likeMatchCase is LIKE under a case-sensitive collation.
+func likeMatchCase(s, pattern string) bool { return likeRunes([]rune(s), []rune(pattern)) }
+
+func likeRunes(str, pattern []rune) bool {
+	elems := compileLike(pattern)
 	// cur[j]: the first i runes of str match the first j elements.
 	cur := make([]bool, len(elems)+1)
 	cur[0] = true

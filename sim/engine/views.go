@@ -75,6 +75,7 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	name = strings.ToLower(name)
+	in.checkServerStateLocked(s, name)
 	cols, rows, ok := in.viewLocked(d, name)
 	if ok {
 		rows = in.visibilityLocked(s, d).filter(name, cols, rows)
@@ -103,9 +104,14 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 			}
 			rows = append(rows, []any{int64(0), "DATABASE", int64(0), int64(0), int64(p.id), int64(1), "CO  ", "CONNECT", "G", "GRANT"})
 		}
+		for _, p := range d.perms {
+			rows = append(rows, []any{int64(0), "DATABASE", int64(0), int64(0), int64(p.grantee), int64(1), permType(p.name), p.name, "G", "GRANT"})
+		}
 		return cols, rows, true
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
 		return in.endpointsView(name)
+	case "dm_db_mirroring_connections":
+		return in.mirroringConnectionsView()
 	case "server_principals", "sql_logins":
 		cols := serverPrincipalCols()
 		sqlLogins := name == "sql_logins"
@@ -148,53 +154,13 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 		}
 		return cols, rows, true
 	case "databases":
-		cols := []Column{
-			col("name", NVarChar, 128, false), col("database_id", Int, 0, false), col("source_database_id", Int, 0, true),
-			col("owner_sid", VarBinary, 0, true), col("create_date", DateTime, 0, false), col("compatibility_level", Int, 0, false),
-			col("collation_name", NVarChar, 128, true), col("user_access", Int, 0, true), col("user_access_desc", NVarChar, 60, true),
-			col("is_read_only", Bit, 0, true), col("state", Int, 0, true), col("state_desc", NVarChar, 60, true),
-			col("recovery_model", Int, 0, true), col("recovery_model_desc", NVarChar, 60, true),
-			col("is_master_key_encrypted_by_server", Bit, 0, false),
-		}
-		var rows [][]any
-		for _, db := range c.dbs {
-			rec, recDesc := int64(3), "SIMPLE"
-			if db.name == "model" || db.name == "msdb" {
-				rec, recDesc = 1, "FULL"
-			}
-			rows = append(rows, []any{db.name, int64(db.id), nil, []byte{0x01}, db.created, int64(160),
-				"SQL_Latin1_General_CP1_CI_AS", int64(0), "MULTI_USER", false, int64(0), "ONLINE", rec, recDesc,
-				db.masterKey != nil})
-		}
-		return cols, rows, true
+		return in.databasesView()
 	case "database_mirroring":
-		cols := []Column{
-			col("database_id", Int, 0, false), col("mirroring_guid", NVarChar, 36, true), col("mirroring_state", Int, 0, true),
-			col("mirroring_state_desc", NVarChar, 60, true), col("mirroring_role", Int, 0, true), col("mirroring_role_desc", NVarChar, 60, true),
-			col("mirroring_role_sequence", Int, 0, true), col("mirroring_safety_level", Int, 0, true),
-			col("mirroring_safety_level_desc", NVarChar, 60, true), col("mirroring_safety_sequence", Int, 0, true),
-			col("mirroring_partner_name", NVarChar, 128, true), col("mirroring_partner_instance", NVarChar, 128, true),
-			col("mirroring_witness_name", NVarChar, 128, true), col("mirroring_witness_state", Int, 0, true),
-			col("mirroring_witness_state_desc", NVarChar, 60, true), col("mirroring_connection_timeout", Int, 0, true),
-		}
-		var rows [][]any
-		for _, db := range c.dbs {
-			rows = append(rows, []any{int64(db.id), nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})
-		}
-		return cols, rows, true
+		return in.databaseMirroringView()
 	case "database_mirroring_witnesses":
-		cols := []Column{
-			col("database_name", NVarChar, 128, false), col("principal_server_name", NVarChar, 128, true),
-			col("mirror_server_name", NVarChar, 128, true), col("safety_level", Int, 0, false),
-			col("safety_level_desc", NVarChar, 60, true), col("safety_sequence_number", Int, 0, false),
-			col("role_sequence_number", Int, 0, false), col("mirroring_guid", NVarChar, 36, false),
-			col("family_guid", NVarChar, 36, false), col("is_suspended", Bit, 0, true),
-			col("is_suspended_sequence_number", Int, 0, false), col("partner_sync_state", Int, 0, true),
-			col("partner_sync_state_desc", NVarChar, 60, true),
-		}
-		return cols, nil, true
+		return in.databaseMirroringWitnessesView()
 	}
-	return nil, nil, false
+	return in.hadrViewLocked(name)
 }
 
 func loginTypeDesc(t string) string {

@@ -8,6 +8,9 @@ package engine
 // visibility is what one session may see in one database.
 type visibility struct {
 	all       bool
+	logins    bool // ALTER ANY LOGIN: every server principal
+	anyEP     bool // ALTER ANY ENDPOINT: every endpoint
+	db        bool // CONTROL on the database: everything in it
 	loginID   int32
 	userID    int32
 	endpoints map[int32]bool // endpoints the login or public may CONNECT to
@@ -16,10 +19,12 @@ type visibility struct {
 // visibilityLocked works out the session's visibility; mu must be held.
 func (in *instance) visibilityLocked(s *session, d *database) visibility {
 	l := in.cat.login(s.login)
-	if l != nil && l.sysadmin {
+	if in.hasServerPermLocked(l, "VIEW ANY DEFINITION") {
 		return visibility{all: true}
 	}
-	v := visibility{loginID: -1, userID: 2, endpoints: map[int32]bool{}}
+	v := visibility{loginID: -1, userID: 2, endpoints: map[int32]bool{},
+		logins: in.hasServerPermLocked(l, "ALTER ANY LOGIN"), anyEP: in.hasServerPermLocked(l, "ALTER ANY ENDPOINT"),
+		db: in.hasDBPermLocked(l, d, "CONTROL")}
 	if l != nil {
 		v.loginID = l.id
 		if u := d.principalBySID(l.sid); u != nil {
@@ -54,10 +59,11 @@ func (v visibility) filter(view string, cols []Column, rows [][]any) [][]any {
 		return int32(toInt(row[col]))
 	}
 	var keep func(row []any) bool
+	all := func([]any) bool { return true }
 	switch view {
 	case "server_principals", "sql_logins":
 		pid, typ := idx("principal_id"), idx("type")
-		keep = func(r []any) bool { return id(r, pid) == v.loginID || id(r, pid) == 1 || r[typ] == "R" }
+		keep = func(r []any) bool { return v.logins || id(r, pid) == v.loginID || id(r, pid) == 1 || r[typ] == "R" }
 	case "server_permissions":
 		g := idx("grantee_principal_id")
 		keep = func(r []any) bool { return id(r, g) == v.loginID || id(r, g) == 2 }
@@ -74,9 +80,12 @@ func (v visibility) filter(view string, cols []Column, rows [][]any) [][]any {
 		keep = func(r []any) bool { return id(r, g) == v.userID || id(r, g) == 0 }
 	case "endpoints", "tcp_endpoints", "database_mirroring_endpoints":
 		e := idx("endpoint_id")
-		keep = func(r []any) bool { return v.endpoints[id(r, e)] }
+		keep = func(r []any) bool { return v.anyEP || v.endpoints[id(r, e)] }
 	default:
 		return rows
+	}
+	if v.db && (view == "certificates" || view == "symmetric_keys" || view == "database_principals" || view == "database_permissions") {
+		keep = all
 	}
 	var out [][]any
 	for _, r := range rows {

@@ -91,16 +91,70 @@ func RequireSecrets(vars []string) string {
 		conds[i] = placeholder(v) + " = N''"
 	}
 	return "IF " + strings.Join(conds, "\n    OR ") + "\n    RAISERROR(" +
-		QuoteLiteral("Fill in every password on the :setvar lines at the top of this script before running it.") + ", 16, 1);"
+		QuoteLiteral("A password is empty: give every password named at the top of this script with sqlcmd -v or as an environment variable, then run it again.") + ", 16, 1);"
 }
 
 // TolerateError wraps st so that error number (e.g. 15240, the file of a
 // certificate backup already exists) prints note instead of stopping the
-// script; any other error still stops it.
+// script; any other error is raised again and still stops it. It uses
+// RAISERROR, not THROW: exported scripts take the file route, which is the
+// route of SQL Server 2008 and 2008 R2, and THROW came with 2012.
 func TolerateError(st Statement, number int, note string) string {
 	return "BEGIN TRY\n    " + indent(st.Text, "    ") + "\nEND TRY\nBEGIN CATCH\n" +
-		"    IF ERROR_NUMBER() <> " + strconv.Itoa(number) + " THROW;\n" +
-		"    PRINT " + QuoteLiteral(note) + ";\nEND CATCH"
+		"    IF ERROR_NUMBER() = " + strconv.Itoa(number) + "\n" +
+		"        PRINT " + QuoteLiteral(note) + ";\n" +
+		"    ELSE\n    BEGIN\n" +
+		"        DECLARE @message nvarchar(2048), @number int;\n" +
+		"        SET @message = ERROR_MESSAGE();\n" +
+		"        SET @number = ERROR_NUMBER();\n" +
+		"        RAISERROR(N'Msg %d: %s', 16, 1, @number, @message);\n" +
+		"    END\nEND CATCH"
+}
+
+// SqlcmdArgs returns the sqlcmd options that sign in to server as the plan
+// says: -S, then -E or -U user, -N (encryption), -C (trust the server
+// certificate), -F (host name in the certificate), -l (login timeout).
+// Never a password: sqlcmd takes it from SQLCMDPASSWORD or asks.
+func SqlcmdArgs(server, user string, integrated bool, encrypt string, trust bool, hostInCert string, loginTimeout int) (string, error) {
+	var parts []string
+	if server != "" {
+		if err := commandArg("server", server); err != nil {
+			return "", err
+		}
+		parts = append(parts, "-S "+server)
+	}
+	switch {
+	case integrated:
+		parts = append(parts, "-E")
+	case user != "":
+		if err := commandArg("user", user); err != nil {
+			return "", err
+		}
+		parts = append(parts, "-U "+user)
+	}
+	// sqlcmd 18's -N takes s(trict), m(andatory) or o(ptional); o is the
+	// closest it has to "disable" (encrypt only when the server insists).
+	switch encrypt {
+	case "strict":
+		parts = append(parts, "-Ns")
+	case "mandatory":
+		parts = append(parts, "-Nm")
+	case "optional", "disable":
+		parts = append(parts, "-No")
+	}
+	if trust {
+		parts = append(parts, "-C")
+	}
+	if hostInCert != "" {
+		if err := commandArg("host name in certificate", hostInCert); err != nil {
+			return "", err
+		}
+		parts = append(parts, "-F "+hostInCert)
+	}
+	if loginTimeout > 0 {
+		parts = append(parts, "-l "+strconv.Itoa(loginTimeout))
+	}
+	return strings.Join(parts, " "), nil
 }
 
 // CheckScriptText verifies that text can go into a sqlcmd script unchanged:

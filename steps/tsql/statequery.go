@@ -9,7 +9,7 @@ import "strings"
 // State result sets, in the order StateQuery returns them. File probes follow
 // as one result set each, in the order of the paths given.
 const (
-	StateSetServer       = iota // product_version, server_name
+	StateSetServer       = iota // product_version, server_name, collation, master_collation, login_name, is_sysadmin, then one column per RightsChecked entry
 	StateSetMasterKey           // master_key (count)
 	StateSetCertificates        // name, certificate_id, owner, pvt_key_encryption_type, subject, start_date, expiry_date, thumbprint[, encoded]
 	StateSetEndpoint            // name, endpoint_id, state_desc, role_desc, connection_auth_desc, cert_name, is_encryption_enabled, encryption_algorithm_desc, port
@@ -26,7 +26,14 @@ const (
 func StateQuery(withEncoded bool, filesToProbe []string) string {
 	var b strings.Builder
 	b.WriteString("SET NOCOUNT ON;\n")
-	b.WriteString("SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version, @@SERVERNAME AS server_name;\n")
+	b.WriteString("SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version, @@SERVERNAME AS server_name" +
+		", CAST(SERVERPROPERTY('Collation') AS nvarchar(128)) AS collation" +
+		", (SELECT collation_name FROM master.sys.databases WHERE database_id = 1) AS master_collation" +
+		", SUSER_SNAME() AS login_name, IS_SRVROLEMEMBER('sysadmin') AS is_sysadmin")
+	for _, r := range RightsChecked() {
+		b.WriteString(", " + r.Expr())
+	}
+	b.WriteString(";\n")
 	b.WriteString("SELECT COUNT(*) AS master_key FROM master.sys.symmetric_keys WHERE name = N'##MS_DatabaseMasterKey##';\n")
 	b.WriteString("SELECT c.name, c.certificate_id, dp.name AS owner, c.pvt_key_encryption_type, c.subject, c.start_date, c.expiry_date, c.thumbprint")
 	if withEncoded {
