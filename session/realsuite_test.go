@@ -86,7 +86,7 @@ func TestRealServerSuiteAgainstSim(t *testing.T) {
 	cl := startSim(t, nil, 0)
 	var targets []realTarget
 	for i, in := range cl.Instances() {
-		targets = append(targets, targetFromDSN(t, fmt.Sprint("sim ", i), fmt.Sprintf("sqlserver://sa:%s@%s?encrypt=disable", simPassword, hostPort(in.Addr))))
+		targets = append(targets, targetFromDSN(t, fmt.Sprint("sim ", i), fmt.Sprintf("sqlserver://sa:%s@%s?encrypt=true&TrustServerCertificate=true", simPassword, hostPort(in.Addr))))
 	}
 	runRealSuite(t, targets, `\\fileserver\mirrorcert-suite`, false)
 }

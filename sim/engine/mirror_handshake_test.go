@@ -14,7 +14,7 @@ import (
 
 // pairConfigured returns HOST_A and HOST_B configured for each other as in
 // the documented example (certificates travel by CERTENCODED/FROM BINARY).
-func pairConfigured(t *testing.T) (a, b *instance) {
+func pairConfigured(t testing.TB) (a, b *instance) {
 	t.Helper()
 	hosts := map[string]*instance{}
 	for _, n := range []string{"HOST_A", "HOST_B"} {
