@@ -275,6 +275,10 @@ transfer: inband
 			if strings.Contains(s, typedMK) {
 				t.Fatalf("the typed master key password is echoed:\n%s", s)
 			}
+			// A typed password is asked twice.
+			tt.send("Enter")
+			tt.waitText("Type it again to confirm", 5*time.Second)
+			tt.send(typedMK)
 		}
 		tt.send("Enter")
 	}

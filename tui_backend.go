@@ -32,6 +32,8 @@ type sessionBackend struct {
 
 	mu    sync.Mutex
 	typed map[string]string // host -> master key password typed in the TUI
+
+	extra verifyExtras // v and S: tui_backend_verify.go
 }
 
 func newSessionBackend(p *plan.Plan, open func(context.Context, func(string) (string, bool, error)) *session.Session) *sessionBackend {
@@ -92,10 +94,12 @@ func (b *sessionBackend) Snapshot() ui.Snapshot {
 		hi := ui.HostInfo{Name: h.Name, Server: h.Server, Role: h.Role, Connected: h.Connected, Version: h.Version}
 		if h.Err != nil {
 			hi.Err = h.Err.Error()
+			hi.TLSUntrusted = tlsUntrusted(h.Err)
 		}
 		snap.Hosts = append(snap.Hosts, hi)
 	}
 	snap.Checklist = s.Checklist()
+	b.addExtras(&snap.Checklist)
 	return snap
 }
 
@@ -129,16 +133,25 @@ func (b *sessionBackend) Run(ctx context.Context, ref steps.Ref, opts ui.RunOpti
 			b.mu.Unlock()
 		}()
 	}
+	if r, ok, err := b.runExtra(ctx, ref, nil); ok {
+		return r, err
+	}
 	r, err := s.Run(ctx, ref)
 	return uiResult(r), uiError(err)
 }
 
 func (b *sessionBackend) RunRemedy(ctx context.Context, ref steps.Ref, confirm string) (ui.Result, error) {
+	if r, ok, err := b.runExtra(ctx, ref, &confirm); ok {
+		return r, err
+	}
 	r, err := b.session(ctx).RunRemedy(ctx, ref, confirm)
 	return uiResult(r), uiError(err)
 }
 
 func (b *sessionBackend) ConfirmManual(ctx context.Context, ref steps.Ref) error {
+	if handled, err := b.confirmExtra(ctx, ref); handled {
+		return err
+	}
 	if b.copyFile != nil {
 		if err := b.copyFile(ctx, ref); err != nil {
 			return err

@@ -31,7 +31,7 @@ func BenchmarkDemoFirstFullFrame(b *testing.B) {
 				m, _ = m.Update(msg)
 			}
 		}
-		frame := m.(ui.Model).Render()
+		frame := m.(*ui.Model).Render()
 		if !strings.Contains(frame, "HOST_W 0/11") {
 			b.Fatalf("first frame incomplete:\n%s", frame)
 		}

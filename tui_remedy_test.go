@@ -28,7 +28,7 @@ func TestTUIRemedyWaitsForTheCertificate(t *testing.T) {
 	}
 	// Run HOST_B's master key and certificate; then the fix is offered.
 	for _, id := range []string{steps.IDMasterKey, steps.IDCertificate} {
-		m := d.m.(ui.Model)
+		m := d.m.(*ui.Model)
 		if !m.SelectNext(func(s string) bool { return s == id }) {
 			t.Fatalf("no pending %s", id)
 		}

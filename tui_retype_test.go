@@ -27,10 +27,14 @@ func TestTUIRetypedMasterKeyPasswordAfter15118(t *testing.T) {
 	}
 	d.typeText(weak)
 	d.keys("enter")
+	d.typeText(weak)
+	d.keys("enter")
 	if s := d.screen(); !strings.Contains(s, "Msg 15118") {
 		t.Fatalf("the weak password was not rejected with 15118:\n%s", s)
 	}
 	d.keys("y")
+	d.typeText(strong)
+	d.keys("enter")
 	d.typeText(strong)
 	d.keys("enter")
 	s := d.screen()

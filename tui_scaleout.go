@@ -147,13 +147,13 @@ func (b *scaleoutBackend) Run(ctx context.Context, ref steps.Ref, _ ui.RunOption
 		b.mu.Unlock()
 		return ui.Result{Messages: lines, Duration: time.Since(start)}, nil
 	case 3:
-		return ui.Result{}, fmt.Errorf("%s: waiting for another machine: %s", ref.ID, lastLine(lines))
+		return ui.Result{}, fmt.Errorf("%s: waiting for another machine: %s", ref.ID, lastOutputLine(lines))
 	default:
-		return ui.Result{}, fmt.Errorf("%s: failed (exit %d): %s", ref.ID, code, lastLine(lines))
+		return ui.Result{}, fmt.Errorf("%s: failed (exit %d): %s", ref.ID, code, lastOutputLine(lines))
 	}
 }
 
-func lastLine(lines []string) string {
+func lastOutputLine(lines []string) string {
 	if len(lines) == 0 {
 		return "(no output)"
 	}

@@ -33,7 +33,8 @@ func (b *builder) login(h plan.Host, peer string, s *State) Item {
 		Title: "Login " + name,
 		Why: "Connections from " + peer + " are mapped to this login through " + peer + "'s certificate; " +
 			"nobody signs in with it directly.",
-		Changes: "Creates SQL login " + name + " on " + h.Name + " with a password you supply as " + sec.Var + ".",
+		Changes: "Creates SQL login " + name + " on " + h.Name + " with a random password generated when the step runs (" +
+			sec.Var + " in exported scripts); nobody signs in with it, " + peer + "'s certificate does.",
 	}
 	if s == nil {
 		return it

@@ -31,8 +31,8 @@ func (b *builder) masterKey(h plan.Host, s *State) Item {
 		Title: "Master key",
 		Why: "SQL Server lets an endpoint use a certificate only when the master key of master protects its private key, " +
 			"so the key must exist before the certificate.",
-		Changes: "Creates the database master key in master, encrypted by a password you supply as " + sec.Var +
-			". Record that password with the server's recovery documents.",
+		Changes: "Creates the database master key in master, encrypted by a password (the masked value in the T-SQL; " +
+			sec.Var + " in exported scripts). Record that password with the server's recovery documents.",
 	}
 	if s == nil {
 		return it

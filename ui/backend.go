@@ -22,6 +22,9 @@ type HostInfo struct {
 	// Err is the last connection or read error, "" when the host is fine.
 	Err     string
 	Version string // product version, e.g. 16.0.4135.4
+	// TLSUntrusted says Err is a failure to validate the server's TLS
+	// certificate: the TUI then offers to trust it and reconnect.
+	TLSUntrusted bool
 }
 
 // Snapshot is everything the UI displays about the servers, taken at one
@@ -89,4 +92,12 @@ type Backend interface {
 	// ConfirmManual records that the operator did a manual step (a file
 	// copy) and reads the affected host again.
 	ConfirmManual(ctx context.Context, ref steps.Ref) error
+}
+
+// TrustChanger is a Backend that can, for this session, trust the servers'
+// TLS certificates without validation (the plan's trust_server_certificate,
+// sqlcmd -C) and reconnect, so a TLS trust failure is fixed in place rather
+// than by restarting. The next RefreshAll reconnects.
+type TrustChanger interface {
+	TrustServerCertificates(ctx context.Context) error
 }

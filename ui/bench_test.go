@@ -27,3 +27,27 @@ func BenchmarkView3Hosts(b *testing.B) { benchView(b, 3) }
 
 // BenchmarkView9Hosts is one frame of the largest availability group.
 func BenchmarkView9Hosts(b *testing.B) { benchView(b, 9) }
+
+// BenchmarkKeyAndView9Hosts is an operator's key press (the cursor moves)
+// and the frame drawn after it: Update's work plus View's, since the
+// components draw in Update what changed.
+func BenchmarkKeyAndView9Hosts(b *testing.B) {
+	var hs []string
+	for i := 1; i <= 9; i++ {
+		hs = append(hs, fmt.Sprintf("HOST_%c", 'A'+i-1))
+	}
+	o := Options{Backend: newFake(hs...), PlanLabel: "plan.yaml", Mode: "ag", Transfer: "inband"}
+	m := New(o)
+	m.applySnapshot(o.Backend.Snapshot())
+	delete(m.refreshing, "")
+	m = sized(m, 120, 40)
+	keys := []string{"down", "down", "up", "up"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		m.Update(keyPress(keys[i%len(keys)]))
+		_ = m.View()
+		i++
+	}
+}

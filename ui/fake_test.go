@@ -98,6 +98,12 @@ type fakeBackend struct {
 	manual    []steps.Ref
 	remedies  []string
 	block     chan struct{} // when set, Run waits on it or ctx
+	// ignoreCancel makes a blocked Run finish its step even when cancelled,
+	// as a server does when the cancel arrives after the statement ran.
+	ignoreCancel bool
+	// afterRemedy is the status a fixed conflict takes (default done): a
+	// dropped object leaves its step pending.
+	afterRemedy map[steps.Ref]steps.Status
 }
 
 func newFake(hosts ...string) *fakeBackend {
@@ -130,10 +136,14 @@ func (f *fakeBackend) Refresh(context.Context, string) error { return nil }
 
 func (f *fakeBackend) Run(ctx context.Context, ref steps.Ref, opts RunOptions) (Result, error) {
 	if f.block != nil {
-		select {
-		case <-f.block:
-		case <-ctx.Done():
-			return Result{}, ctx.Err()
+		if f.ignoreCancel {
+			<-f.block
+		} else {
+			select {
+			case <-f.block:
+			case <-ctx.Done():
+				return Result{}, ctx.Err()
+			}
 		}
 	}
 	f.mu.Lock()
@@ -164,6 +174,9 @@ func (f *fakeBackend) RunRemedy(_ context.Context, ref steps.Ref, confirm string
 	f.remedies = append(f.remedies, confirm)
 	it := f.list.Item(ref)
 	it.Status, it.Conflict = steps.Done, nil
+	if s, ok := f.afterRemedy[ref]; ok {
+		it.Status = s
+	}
 	resolveFixture(&f.list)
 	return Result{Statements: 1, Duration: 5 * time.Millisecond}, nil
 }

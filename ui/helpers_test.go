@@ -52,21 +52,21 @@ func keyPress(s string) tea.KeyPressMsg {
 }
 
 // send delivers one message and returns the model and its command.
-func send(m Model, msg tea.Msg) (Model, tea.Cmd) {
+func send(m *Model, msg tea.Msg) (*Model, tea.Cmd) {
 	nm, cmd := m.Update(msg)
-	return nm.(Model), cmd
+	return nm.(*Model), cmd
 }
 
 // press delivers keys one by one, running every resulting command to
 // completion (see settle).
-func press(t *testing.T, m Model, keys ...string) Model {
+func press(t *testing.T, m *Model, keys ...string) *Model {
 	t.Helper()
 	m, _ = pressQuit(t, m, keys...)
 	return m
 }
 
 // pressQuit is press that also reports whether the program asked to quit.
-func pressQuit(t *testing.T, m Model, keys ...string) (Model, bool) {
+func pressQuit(t *testing.T, m *Model, keys ...string) (*Model, bool) {
 	t.Helper()
 	quit := false
 	for _, k := range keys {
@@ -81,7 +81,7 @@ func pressQuit(t *testing.T, m Model, keys ...string) (Model, bool) {
 
 // settle runs cmd and feeds its messages back until nothing is left. The
 // fake backend answers at once, so a command still out after 60ms is a timer.
-func settle(t *testing.T, m Model, cmd tea.Cmd) (Model, bool) {
+func settle(t *testing.T, m *Model, cmd tea.Cmd) (*Model, bool) {
 	t.Helper()
 	quit := uitest.Settle(cmd, func(msg tea.Msg) tea.Cmd {
 		var next tea.Cmd
@@ -92,16 +92,16 @@ func settle(t *testing.T, m Model, cmd tea.Cmd) (Model, bool) {
 }
 
 // sized returns m after a resize.
-func sized(m Model, w, h int) Model {
+func sized(m *Model, w, h int) *Model {
 	m, _ = send(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }
 
 // screen is the rendered screen without ANSI sequences.
-func screen(m Model) string { return ansi.Strip(m.Render()) }
+func screen(m *Model) string { return ansi.Strip(m.Render()) }
 
 // golden compares the screen at 80×24 and 120×40 with testdata/<name>_<w>x<h>.golden.
-func golden(t *testing.T, name string, build func() Model) {
+func golden(t *testing.T, name string, build func() *Model) {
 	t.Helper()
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		m := sized(build(), sz[0], sz[1])

@@ -10,9 +10,10 @@ import (
 )
 
 // highlightTSQL colours text with chroma's Transact-SQL lexer for a 256-colour
-// terminal. On any failure it returns the text unchanged: highlighting is a
-// nicety, the statement itself must always show.
-func highlightTSQL(text string) string {
+// terminal, in the chroma style named (one for light, one for dark
+// backgrounds). On any failure it returns the text unchanged: highlighting
+// is a nicety, the statement itself must always show.
+func highlightTSQL(text, style string) string {
 	lexer := lexers.Get("tsql")
 	if lexer == nil {
 		return text
@@ -23,7 +24,7 @@ func highlightTSQL(text string) string {
 		return text
 	}
 	var b strings.Builder
-	if err := formatters.TTY256.Format(&b, styles.Get("monokai"), it); err != nil {
+	if err := formatters.TTY256.Format(&b, styles.Get(style), it); err != nil {
 		return text
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mirrorcert/mirrorcert/steps"
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
+	"github.com/mirrorcert/mirrorcert/ui/dialog"
 )
 
 var hosts3 = []string{"HOST_A", "HOST_B", "HOST_W"}
@@ -15,7 +16,7 @@ var hosts3 = []string{"HOST_A", "HOST_B", "HOST_W"}
 func ref(h, id string) steps.Ref { return steps.Ref{Host: h, ID: id} }
 
 // started returns a model on f after its first refresh, at 80×24.
-func started(t *testing.T, f *fakeBackend, mod ...func(*Options)) Model {
+func started(t *testing.T, f *fakeBackend, mod ...func(*Options)) *Model {
 	t.Helper()
 	o := Options{Backend: f, PlanLabel: "plan.yaml", Mode: "mirroring", Transfer: "inband", NoColor: true}
 	for _, fn := range mod {
@@ -51,7 +52,7 @@ func TestEnterOpensDetailAndEscGoesBack(t *testing.T) {
 	if strings.Contains(s, "MASTER_KEY_PASSWORD_HOST_A") || strings.Contains(s, "$(") {
 		t.Errorf("detail shows the secret placeholder instead of a mask:\n%s", s)
 	}
-	if !m.keys.Run.Enabled() || m.keys.Open.Enabled() {
+	if !m.keys.Run.Enabled() || m.list.KeyMap.Open.Enabled() {
 		t.Error("in the detail pane y must be live and enter not")
 	}
 	m = press(t, m, "esc")
@@ -74,7 +75,7 @@ func TestRunMovesSelectionToNextRunnable(t *testing.T) {
 		t.Fatalf("generated password not shown:\n%s", screen(m))
 	}
 	m = press(t, m, "enter")
-	if len(m.passwords) != 0 || strings.Contains(screen(m), "Gen-HOST_A-Secret-9!") {
+	if len(m.pw.Groups) != 0 || strings.Contains(screen(m), "Gen-HOST_A-Secret-9!") {
 		t.Fatal("password still held or shown after it was dismissed")
 	}
 	if o := m.outcomes[ref("HOST_A", steps.IDMasterKey)]; o.result.GeneratedMasterKeyPassword != "" {
@@ -108,8 +109,8 @@ func TestNextRunnableGoesToOtherHosts(t *testing.T) {
 	if it.Host != "HOST_B" || it.Status != steps.Pending {
 		t.Errorf("selection = %v (%s), want a pending HOST_B item", it.Ref, it.Status)
 	}
-	if m.hostIdx != 1 {
-		t.Errorf("host tab = %d, want HOST_B's", m.hostIdx)
+	if m.tabs.Active() != 1 {
+		t.Errorf("host tab = %d, want HOST_B's", m.tabs.Active())
 	}
 }
 
@@ -121,7 +122,7 @@ func TestFailedRunShowsErrorOnItsHostAndRefreshRecovers(t *testing.T) {
 		Message: "Please create a master key in the database or open the master key in the session before performing this operation."}
 	m := started(t, f)
 	m = press(t, m, "tab", "down", "enter", "y")
-	if !m.failed[ep] {
+	if !m.sched.Failed[ep] {
 		t.Fatal("failure not recorded")
 	}
 	it, _ := m.selectedItem()
@@ -140,7 +141,7 @@ func TestFailedRunShowsErrorOnItsHostAndRefreshRecovers(t *testing.T) {
 	// The operator fixes the cause and refreshes: the failure mark goes.
 	delete(f.fail, ep)
 	m = press(t, m, "r")
-	if m.failed[ep] {
+	if m.sched.Failed[ep] {
 		t.Fatal("r did not clear the failure")
 	}
 	m = press(t, m, "enter", "y")
@@ -163,7 +164,7 @@ func TestStaleMessagesAreDropped(t *testing.T) {
 	}
 	// A run result for a run that is not the host's current one is ignored.
 	m, _ = send(m, runDoneMsg{Host: "HOST_A", RunID: 99, Ref: ref("HOST_A", steps.IDMasterKey), Err: errors.New("boom")})
-	if len(m.outcomes) != 0 || len(m.failed) != 0 {
+	if len(m.outcomes) != 0 || len(m.sched.Failed) != 0 {
 		t.Error("a stale run result was applied")
 	}
 }
@@ -171,11 +172,11 @@ func TestStaleMessagesAreDropped(t *testing.T) {
 func TestRunAllAsksThenRunsEverything(t *testing.T) {
 	f := newFake(hosts3...)
 	m := press(t, started(t, f), "A")
-	if m.modal.kind != modalConfirmAll {
+	if m.dlg.kind != dlgConfirmAll {
 		t.Fatal("A did not ask first")
 	}
-	if len(m.modal.refs) != 33 {
-		t.Errorf("confirmation lists %d steps, want 33", len(m.modal.refs))
+	if len(m.dlg.refs) != 33 {
+		t.Errorf("confirmation lists %d steps, want 33", len(m.dlg.refs))
 	}
 	if !strings.Contains(screen(m), "Run 33 pending steps?") {
 		t.Errorf("confirmation not on screen:\n%s", screen(m))
@@ -184,7 +185,7 @@ func TestRunAllAsksThenRunsEverything(t *testing.T) {
 		t.Fatal("something ran before the confirmation")
 	}
 	m = press(t, m, "y")
-	for len(m.passwords) > 0 {
+	for len(m.pw.Groups) > 0 {
 		m = press(t, m, "enter")
 	}
 	if !m.snap.Checklist.Complete() || len(f.runs) != 33 {
@@ -193,7 +194,7 @@ func TestRunAllAsksThenRunsEverything(t *testing.T) {
 	if !strings.Contains(screen(m), CompleteText) {
 		t.Errorf("screen does not say %q:\n%s", CompleteText, screen(m))
 	}
-	if m.runAll || m.keys.RunAll.Enabled() {
+	if m.sched.RunAll || m.keys.RunAll.Enabled() {
 		t.Error("run-all still active, or A still offered, with nothing left")
 	}
 }
@@ -201,7 +202,7 @@ func TestRunAllAsksThenRunsEverything(t *testing.T) {
 func TestRunAllCancelled(t *testing.T) {
 	f := newFake(hosts3...)
 	m := press(t, started(t, f), "A", "n")
-	if m.modal.kind != modalNone || len(f.runs) != 0 || m.runAll {
+	if m.dlg.kind != dlgNone || len(f.runs) != 0 || m.sched.RunAll {
 		t.Error("n did not cancel run-all")
 	}
 }
@@ -212,11 +213,11 @@ func TestQuitWhileRunningCancelsThenAsks(t *testing.T) {
 	m := started(t, f)
 	m = press(t, m, "enter")
 	var cmd = m.runSelected()
-	if m.running["HOST_A"] == nil {
+	if !m.sched.Busy("HOST_A") {
 		t.Fatal("no run in flight")
 	}
 	m, _ = send(m, keyPress("q"))
-	if m.modal.kind != modalConfirmQuit {
+	if m.dlg.kind != dlgQuit {
 		t.Fatal("q while running did not ask")
 	}
 	// The run's context is cancelled: its command now returns promptly.
@@ -225,14 +226,14 @@ func TestQuitWhileRunningCancelsThenAsks(t *testing.T) {
 	if !errors.Is(o.err, context.Canceled) {
 		t.Fatalf("outcome = %v, want cancelled", o.err)
 	}
-	if m.failed[ref("HOST_A", steps.IDMasterKey)] {
+	if m.sched.Failed[ref("HOST_A", steps.IDMasterKey)] {
 		t.Error("a cancelled step is marked failed")
 	}
 	if !strings.Contains(screen(m), "Cancelled what was running") {
 		t.Errorf("quit dialog does not say what was cancelled:\n%s", screen(m))
 	}
 	m, quit := pressQuit(t, m, "n")
-	if quit || m.modal.kind != modalNone {
+	if quit || m.dlg.kind != dlgNone {
 		t.Fatal("n did not keep the program running")
 	}
 	_, quit = pressQuit(t, m, "q")
@@ -255,15 +256,15 @@ func TestDestructiveFixNeedsTheObjectName(t *testing.T) {
 		t.Fatalf("remedy T-SQL not shown:\n%s", screen(m))
 	}
 	m = press(t, m, "y")
-	if m.modal.kind != modalTypeName {
+	if m.dlg.kind != dlgTypeName {
 		t.Fatal("y on a conflict did not ask for the name")
 	}
 	m = press(t, m, "E", "n", "d", "enter")
-	if m.modal.kind != modalTypeName || len(f.remedies) != 0 || !strings.Contains(screen(m), "That is not") {
+	if m.dlg.kind != dlgTypeName || len(f.remedies) != 0 || !strings.Contains(screen(m), "That is not") {
 		t.Fatal("a wrong name was accepted")
 	}
 	m = press(t, m, "esc")
-	if m.modal.kind != modalNone || len(f.remedies) != 0 {
+	if m.dlg.kind != dlgNone || len(f.remedies) != 0 {
 		t.Fatal("esc did not leave the object alone")
 	}
 	m = press(t, m, "y")
@@ -280,88 +281,27 @@ func TestDestructiveFixNeedsTheObjectName(t *testing.T) {
 func TestMasterKeyPasswordAskedAndNeverShown(t *testing.T) {
 	f := newFake(hosts3...)
 	m := press(t, started(t, f, func(o *Options) { o.AskMasterKeyPassword = true }), "enter", "y")
-	if m.modal.kind != modalMasterKey {
+	if m.dlg.kind != dlgMasterKey {
 		t.Fatal("master key password not asked")
 	}
 	m = press(t, m, strings.Split("S3cret!pw", "")...)
 	if strings.Contains(screen(m), "S3cret!pw") {
 		t.Fatal("the typed password is echoed")
 	}
+	pd := m.dlg.box.(*dialog.Password)
+	m = press(t, m, "enter")
+	if len(f.runs) != 0 || !strings.Contains(screen(m), "Type it again to confirm") {
+		t.Fatalf("a typed password was not asked a second time:\n%s", screen(m))
+	}
+	m = press(t, m, strings.Split("S3cret!pw", "")...)
 	m = press(t, m, "enter")
 	if f.passwords["HOST_A"] != "S3cret!pw" {
 		t.Errorf("backend got %q", f.passwords["HOST_A"])
 	}
-	if len(m.passwords) != 0 {
+	if len(m.pw.Groups) != 0 {
 		t.Error("a typed password must not be shown back as generated")
 	}
-	if m.input.Value() != "" {
+	if pd.Value() != "" || m.dlg.box != nil {
 		t.Error("the password is still in the input")
-	}
-}
-
-func TestManualCopyIsConfirmed(t *testing.T) {
-	f := newFake("HOST_A", "HOST_B")
-	cp := ref("HOST_A", steps.InboundID("HOST_B", steps.KindCopy))
-	f.mu.Lock()
-	f.list.Hosts[0].Items = append(f.list.Hosts[0].Items, steps.Item{Ref: cp, Title: "Copy HOST_B_cert.cer", Manual: true, Status: steps.Pending,
-		Changes: `Copy C:\HOST_B_cert.cer from HOST_B to C:\HOST_B_cert.cer on HOST_A.`})
-	f.mu.Unlock()
-	m := started(t, f, func(o *Options) { o.ManualCopyBySimulator = true })
-	if !m.selectRef(cp) {
-		t.Fatal("copy item missing")
-	}
-	m = press(t, m, "enter", "y")
-	if m.modal.kind != modalManual || !strings.Contains(screen(m), `C:\HOST_B_cert.cer`) {
-		t.Fatalf("manual confirmation does not show the file:\n%s", screen(m))
-	}
-	m = press(t, m, "y")
-	if len(f.manual) != 1 || f.manual[0] != cp {
-		t.Errorf("manual confirmations = %v", f.manual)
-	}
-}
-
-func TestHelpShowsOnlyLiveKeys(t *testing.T) {
-	m := started(t, newFake(hosts3...))
-	h := m.help.View(m.keys)
-	if strings.Contains(h, "run step") {
-		t.Errorf("list help offers y: %s", h)
-	}
-	m = press(t, m, "?")
-	full := screen(m)
-	if !strings.Contains(full, "refresh") || !strings.Contains(full, "open T-SQL") {
-		t.Errorf("full help incomplete:\n%s", full)
-	}
-}
-
-func TestResizeSwitchesLayout(t *testing.T) {
-	m := started(t, newFake(hosts3...))
-	if strings.Contains(screen(m), "Why:") {
-		t.Error("80 columns should show the list alone")
-	}
-	m = sized(m, 120, 40)
-	if !strings.Contains(screen(m), "Why:") {
-		t.Errorf("120 columns should show the detail beside the list:\n%s", screen(m))
-	}
-}
-
-func TestConnectionErrorShownInFull(t *testing.T) {
-	f := newFake(hosts3...)
-	long := "HOST_B (127.0.0.1,2): cannot reach the server: dial tcp 127.0.0.1:2: connect: connection refused; check the server name, port and firewall"
-	f.mu.Lock()
-	f.hosts[1].Connected, f.hosts[1].Err = false, long
-	for i := range f.list.Hosts[1].Items {
-		f.list.Hosts[1].Items[i].Status = steps.Unknown
-	}
-	f.mu.Unlock()
-	m := press(t, started(t, f), "tab", "enter")
-	s := strings.Join(strings.Fields(screen(m)), " ")
-	if !strings.Contains(s, "check the server name, port and firewall") {
-		t.Errorf("the end of the connection error is cut off:\n%s", screen(m))
-	}
-	if !strings.Contains(screen(m), "✗ HOST_B") {
-		t.Errorf("HOST_B's tab does not show the failure:\n%s", screen(m))
-	}
-	if m.keys.Run.Enabled() || m.keys.RunAll.Enabled() && len(m.pendingForAll()) == 0 {
-		t.Error("y offered on a host that was not read")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/ui/sched"
 )
 
 // snapshotMsg brings a fresh snapshot after a refresh. Host is "" for a
@@ -19,15 +20,6 @@ type snapshotMsg struct {
 	Err  error
 }
 
-// runKind says what a run did.
-type runKind int
-
-const (
-	runStep runKind = iota
-	runRemedy
-	runManual
-)
-
 // runDoneMsg ends a run. RunID identifies the run on its host; a message whose
 // RunID is not the host's current one is stale (the run was cancelled or
 // replaced) and is dropped.
@@ -35,7 +27,7 @@ type runDoneMsg struct {
 	Host   string
 	RunID  uint64
 	Ref    steps.Ref
-	Kind   runKind
+	Kind   sched.Kind
 	Result Result
 	Err    error
 	Snap   Snapshot
@@ -62,16 +54,16 @@ func refreshCmd(b Backend, host string) tea.Cmd {
 
 // runCmd runs one step (or remedy, or manual confirmation) on its host. It
 // captures the values it needs; the model is only changed by the message.
-func runCmd(ctx context.Context, b Backend, id uint64, kind runKind, ref steps.Ref, opts RunOptions, confirm string) tea.Cmd {
+func runCmd(ctx context.Context, b Backend, id uint64, kind sched.Kind, ref steps.Ref, opts RunOptions, confirm string) tea.Cmd {
 	return func() tea.Msg {
 		var (
 			res Result
 			err error
 		)
 		switch kind {
-		case runRemedy:
+		case sched.Remedy:
 			res, err = b.RunRemedy(ctx, ref, confirm)
-		case runManual:
+		case sched.Manual:
 			start := time.Now()
 			err = b.ConfirmManual(ctx, ref)
 			res.Duration = time.Since(start)

@@ -30,7 +30,7 @@ func TestBlockedRemedyIsShownButNotOffered(t *testing.T) {
 		t.Error("y is offered for a fix that cannot run yet")
 	}
 	m = press(t, m, "y")
-	if m.modal.kind != modalNone || len(f.remedies) != 0 {
+	if m.dlg.kind != dlgNone || len(f.remedies) != 0 {
 		t.Fatal("y opened the fix for a remedy that waits for its certificate")
 	}
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/mirrorcert/mirrorcert/ui/sched"
 )
 
 // On real hosts A asks each pending master key password first (masked,
@@ -15,32 +17,37 @@ func TestRunAllAsksMasterKeyPasswordsFirst(t *testing.T) {
 	}
 	typed := map[string]string{"HOST_A": "Typed-A-Pa55!", "HOST_B": ""}
 	for i, h := range []string{"HOST_A", "HOST_B"} {
-		if m.modal.kind != modalMasterKey || m.modal.ref.Host != h {
-			t.Fatalf("password %d: dialog %v for %s, want the master key password of %s", i, m.modal.kind, m.modal.ref.Host, h)
+		if m.dlg.kind != dlgMasterKey || m.dlg.ref.Host != h {
+			t.Fatalf("password %d: dialog %v for %s, want the master key password of %s", i, m.dlg.kind, m.dlg.ref.Host, h)
 		}
 		if !strings.Contains(screen(m), "Master key password for "+h) {
 			t.Fatalf("dialog not on screen:\n%s", screen(m))
 		}
-		for _, r := range typed[h] {
-			m, _ = send(m, keyPress(string(r)))
+		for range 2 { // typed twice; empty (generate) once
+			for _, r := range typed[h] {
+				m, _ = send(m, keyPress(string(r)))
+			}
+			if typed[h] != "" && strings.Contains(screen(m), typed[h]) {
+				t.Fatal("the typed password is echoed")
+			}
+			m = press(t, m, "enter")
+			if typed[h] == "" {
+				break
+			}
 		}
-		if typed[h] != "" && strings.Contains(screen(m), typed[h]) {
-			t.Fatal("the typed password is echoed")
-		}
-		m = press(t, m, "enter")
 	}
-	if m.modal.kind != modalMasterKey || m.modal.ref.Host != "HOST_W" {
-		t.Fatalf("HOST_W not asked: %v", m.modal)
+	if m.dlg.kind != dlgMasterKey || m.dlg.ref.Host != "HOST_W" {
+		t.Fatalf("HOST_W not asked: %v %v", m.dlg.kind, m.dlg.ref)
 	}
 	m = press(t, m, "enter") // empty: generate
 	// On real hosts each generated password is shown as soon as it exists,
 	// one dialog each, so nothing is held back that a quit could lose.
 	shown := map[string]bool{}
-	for len(m.passwords) > 0 {
-		if len(m.passwords[0]) != 1 {
-			t.Fatalf("real hosts: %d passwords in one dialog", len(m.passwords[0]))
+	for len(m.pw.Groups) > 0 {
+		if len(m.pw.Groups[0]) != 1 {
+			t.Fatalf("real hosts: %d passwords in one dialog", len(m.pw.Groups[0]))
 		}
-		shown[m.passwords[0][0].host] = strings.Contains(screen(m), m.passwords[0][0].password)
+		shown[m.pw.Groups[0][0].Host] = strings.Contains(screen(m), m.pw.Groups[0][0].Password)
 		m = press(t, m, "enter")
 	}
 	if len(shown) != 2 || !shown["HOST_B"] || !shown["HOST_W"] {
@@ -52,7 +59,7 @@ func TestRunAllAsksMasterKeyPasswordsFirst(t *testing.T) {
 	if f.passwords["HOST_A"] != "Typed-A-Pa55!" || f.passwords["HOST_B"] != "" || f.passwords["HOST_W"] != "" {
 		t.Errorf("passwords the backend got: %q", f.passwords)
 	}
-	if len(m.mkTyped) != 0 {
+	if len(m.ask.Typed) != 0 {
 		t.Error("typed passwords linger after the run")
 	}
 }
@@ -63,8 +70,8 @@ func TestRunAllPasswordEscCancels(t *testing.T) {
 	m := press(t, started(t, f, func(o *Options) { o.AskMasterKeyPassword = true }), "A", "y")
 	m, _ = send(m, keyPress("x"))
 	m = press(t, m, "enter", "esc")
-	if m.modal.kind != modalNone || m.runAll || len(f.runs) != 0 || len(m.mkTyped) != 0 {
-		t.Fatalf("esc did not cancel A: modal %v runAll %v runs %v typed %d", m.modal.kind, m.runAll, f.runs, len(m.mkTyped))
+	if m.dlg.kind != dlgNone || m.sched.RunAll || len(f.runs) != 0 || len(m.ask.Typed) != 0 {
+		t.Fatalf("esc did not cancel A: modal %v runAll %v runs %v typed %d", m.dlg.kind, m.sched.RunAll, f.runs, len(m.ask.Typed))
 	}
 }
 
@@ -73,22 +80,22 @@ func TestRunAllPasswordEscCancels(t *testing.T) {
 func TestDemoRunAllShowsPasswordsOnceTogether(t *testing.T) {
 	f := newFake(hosts3...)
 	m := press(t, started(t, f), "enter", "y")
-	if len(m.passwords) != 1 || len(m.passwords[0]) != 1 || !strings.Contains(screen(m), "Store this master key password now") {
+	if len(m.pw.Groups) != 1 || len(m.pw.Groups[0]) != 1 || !strings.Contains(screen(m), "Store this master key password now") {
 		t.Fatalf("a single step's password is not in its own dialog:\n%s", screen(m))
 	}
 	m = press(t, m, "enter", "A", "y")
-	if m.modal.kind == modalMasterKey {
+	if m.dlg.kind == dlgMasterKey {
 		t.Fatal("the demo asked for a password")
 	}
-	if len(m.passwords) != 1 {
-		t.Fatalf("%d password dialogs after A, want one", len(m.passwords))
+	if len(m.pw.Groups) != 1 {
+		t.Fatalf("%d password dialogs after A, want one", len(m.pw.Groups))
 	}
 	s := screen(m)
 	if !strings.Contains(s, "Store these master key passwords now") || !strings.Contains(s, "Gen-HOST_B-Secret-9!") || !strings.Contains(s, "Gen-HOST_W-Secret-9!") {
 		t.Fatalf("combined dialog:\n%s", s)
 	}
 	m = press(t, m, "enter")
-	if len(m.passwords) != 0 || strings.Contains(screen(m), "Gen-HOST_") {
+	if len(m.pw.Groups) != 0 || strings.Contains(screen(m), "Gen-HOST_") {
 		t.Fatal("the passwords are still shown after one dismissal")
 	}
 	if !m.snap.Checklist.Complete() || len(f.runs) != 33 {
@@ -100,14 +107,14 @@ func TestDemoRunAllShowsPasswordsOnceTogether(t *testing.T) {
 func TestQuitShowsHeldPasswordsFirst(t *testing.T) {
 	f := newFake(hosts3...)
 	m := started(t, f)
-	m.runAll = true
-	m.held = []generated{{host: "HOST_A", password: "Gen-HOST_A-Secret-9!"}}
+	m.sched.RunAll = true
+	m.pw.Held = []sched.Password{{Host: "HOST_A", Password: "Gen-HOST_A-Secret-9!"}}
 	m.cancelAll()
-	if len(m.passwords) != 1 || len(m.held) != 0 {
-		t.Fatalf("held passwords were not released on cancel: %d groups, %d held", len(m.passwords), len(m.held))
+	if len(m.pw.Groups) != 1 || len(m.pw.Held) != 0 {
+		t.Fatalf("held passwords were not released on cancel: %d groups, %d held", len(m.pw.Groups), len(m.pw.Held))
 	}
-	m.modal = modal{kind: modalConfirmQuit}
-	m.syncKeys()
+	m.openQuit(nil)
+	m.sync()
 	m, quit := pressQuit(t, m, "y")
 	if quit {
 		t.Fatal("quit before the generated password was shown")

@@ -68,10 +68,10 @@ func (l *screenLog) keys(names ...string) {
 // finalScreen quits with q and returns the final model's view without ANSI
 // sequences. The final model is read after the program ended, so no spinner
 // frame or note timer can change it while it is compared.
-func (l *screenLog) finalScreen(t *testing.T) (Model, string) {
+func (l *screenLog) finalScreen(t *testing.T) (*Model, string) {
 	t.Helper()
 	l.keys("q")
-	fm, ok := l.tm.FinalModel(t, teatest.WithFinalTimeout(waitLong)).(Model)
+	fm, ok := l.tm.FinalModel(t, teatest.WithFinalTimeout(waitLong)).(*Model)
 	if !ok {
 		t.Fatalf("final model is %T, want ui.Model", fm)
 	}
@@ -80,7 +80,7 @@ func (l *screenLog) finalScreen(t *testing.T) (Model, string) {
 
 // runWholeSetup runs the first step alone, then every other step with A, as
 // an operator would, and returns the final screen after q.
-func runWholeSetup(t *testing.T, l *screenLog) (Model, string) {
+func runWholeSetup(t *testing.T, l *screenLog) (*Model, string) {
 	t.Helper()
 	// The first full frame: every host's tab and the first step.
 	l.waitFor(t, "HOST_A 0/11", "HOST_W 0/11", "Master key")

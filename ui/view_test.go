@@ -10,7 +10,7 @@ import (
 
 // progressed is a mid-setup state: HOST_A's outbound done, a failed step on
 // HOST_B, a conflict on HOST_W.
-func progressed(t *testing.T) (Model, *fakeBackend) {
+func progressed(t *testing.T) (*Model, *fakeBackend) {
 	f := newFake(hosts3...)
 	f.markDone(ref("HOST_A", steps.IDMasterKey), ref("HOST_A", steps.IDCertificate), ref("HOST_A", steps.IDEndpoint),
 		ref("HOST_B", steps.IDMasterKey))
@@ -31,33 +31,36 @@ func progressed(t *testing.T) (Model, *fakeBackend) {
 }
 
 func TestGoldenViews(t *testing.T) {
-	base := func(mod ...func(*Options)) func() Model {
-		return func() Model { return started(t, newFake(hosts3...), mod...) }
+	base := func(mod ...func(*Options)) func() *Model {
+		return func() *Model { return started(t, newFake(hosts3...), mod...) }
 	}
 	cases := []struct {
 		name  string
-		build func() Model
+		build func() *Model
 	}{
-		{"connecting", func() Model { return New(Options{Backend: newFake(hosts3...), PlanLabel: "plan.yaml", NoColor: true}) }},
+		{"connecting", func() *Model { return New(Options{Backend: newFake(hosts3...), PlanLabel: "plan.yaml", NoColor: true}) }},
 		{"list", base()},
 		{"list_ascii", base(func(o *Options) { o.ASCII = true })},
-		{"detail", func() Model { return press(t, base()(), "enter") }},
-		{"running", func() Model {
+		{"detail", func() *Model { return press(t, base()(), "enter") }},
+		{"running", func() *Model {
 			f := newFake(hosts3...)
 			f.block = make(chan struct{})
 			m := press(t, started(t, f), "enter")
 			_ = m.runSelected()
 			return m
 		}},
-		{"password_once", func() Model { return press(t, base()(), "enter", "y") }},
-		{"passwords_together", func() Model { return press(t, base()(), "A", "y") }},
-		{"progress", func() Model { m, _ := progressed(t); return m }},
-		{"failed_detail", func() Model { m, _ := progressed(t); return press(t, m, "enter") }},
-		{"conflict_detail", func() Model { m, _ := progressed(t); return press(t, m, "tab", "down", "down", "enter") }},
-		{"type_name", func() Model { m, _ := progressed(t); return press(t, m, "tab", "down", "down", "enter", "y", "M", "i") }},
-		{"blocked_list", func() Model { m, _ := progressed(t); return press(t, m, "tab", "tab", "tab") }},
-		{"confirm_all", func() Model { return press(t, base()(), "A") }},
-		{"confirm_quit", func() Model {
+		{"password_once", func() *Model { return press(t, base()(), "enter", "y") }},
+		{"passwords_together", func() *Model { return press(t, base()(), "A", "y") }},
+		{"progress", func() *Model { m, _ := progressed(t); return m }},
+		{"failed_detail", func() *Model { m, _ := progressed(t); return press(t, m, "enter") }},
+		{"conflict_detail", func() *Model { m, _ := progressed(t); return press(t, m, "tab", "down", "down", "enter") }},
+		{"type_name", func() *Model {
+			m, _ := progressed(t)
+			return press(t, m, "tab", "down", "down", "enter", "y", "M", "i")
+		}},
+		{"blocked_list", func() *Model { m, _ := progressed(t); return press(t, m, "tab", "tab", "tab") }},
+		{"confirm_all", func() *Model { return press(t, base()(), "A") }},
+		{"confirm_quit", func() *Model {
 			f := newFake(hosts3...)
 			f.block = make(chan struct{})
 			m := press(t, started(t, f), "enter")
@@ -65,11 +68,11 @@ func TestGoldenViews(t *testing.T) {
 			m, _ = send(m, keyPress("q"))
 			return m
 		}},
-		{"master_key_ask", func() Model {
+		{"master_key_ask", func() *Model {
 			return press(t, base(func(o *Options) { o.AskMasterKeyPassword = true })(), "enter", "y", "x", "y")
 		}},
-		{"help", func() Model { return press(t, base()(), "?") }},
-		{"manual_copy", func() Model {
+		{"help", func() *Model { return press(t, base()(), "?") }},
+		{"manual_copy", func() *Model {
 			f := newFake("HOST_A", "HOST_B")
 			cp := ref("HOST_A", steps.InboundID("HOST_B", steps.KindCopy))
 			f.list.Hosts[0].Items = append(f.list.Hosts[0].Items, steps.Item{Ref: cp, Title: "Copy HOST_B's certificate file here", Manual: true, Status: steps.Pending,
@@ -79,7 +82,7 @@ func TestGoldenViews(t *testing.T) {
 			m.selectRef(cp)
 			return press(t, m, "enter", "y")
 		}},
-		{"host_unreachable", func() Model {
+		{"host_unreachable", func() *Model {
 			f := newFake(hosts3...)
 			f.hosts[2].Connected, f.hosts[2].Err = false, "HOST_W (127.0.0.1,50003): cannot reach the server: connection refused"
 			for i := range f.list.Hosts[2].Items {
@@ -88,7 +91,7 @@ func TestGoldenViews(t *testing.T) {
 			}
 			return press(t, started(t, f), "tab", "tab")
 		}},
-		{"complete", func() Model {
+		{"complete", func() *Model {
 			f := newFake(hosts3...)
 			f.markAllDone()
 			return started(t, f)

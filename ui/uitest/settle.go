@@ -20,6 +20,13 @@ import (
 // end: spinner frames, text-input cursor blinks, and whatever isTimer
 // accepts (a model's own timers; nil for none).
 func Settle(cmd tea.Cmd, update func(tea.Msg) tea.Cmd, quiet time.Duration, isTimer func(tea.Msg) bool) (quit bool) {
+	return SettleWhile(cmd, update, quiet, isTimer, nil)
+}
+
+// SettleWhile is Settle that does not take a quiet spell for the end while
+// busy reports work in flight (a step running on a slow or loaded server):
+// it waits on, up to a minute, for that work's messages.
+func SettleWhile(cmd tea.Cmd, update func(tea.Msg) tea.Cmd, quiet time.Duration, isTimer func(tea.Msg) bool, busy func() bool) (quit bool) {
 	msgs := make(chan tea.Msg, 64)
 	out := 0
 	start := func(c tea.Cmd) {
@@ -29,13 +36,17 @@ func Settle(cmd tea.Cmd, update func(tea.Msg) tea.Cmd, quiet time.Duration, isTi
 		}
 	}
 	start(cmd)
+	begun := time.Now()
 	for out > 0 {
 		var msg tea.Msg
 		select {
 		case msg = <-msgs:
 			out--
 		case <-time.After(quiet):
-			return quit
+			if busy == nil || !busy() || time.Since(begun) > time.Minute {
+				return quit
+			}
+			continue
 		}
 		switch msg := msg.(type) {
 		case nil, spinner.TickMsg:

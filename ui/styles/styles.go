@@ -1,4 +1,7 @@
-package ui
+// Package styles builds every lipgloss style of the TUI in one place, so
+// NO_COLOR, --ascii and the terminal's light or dark background are decided
+// once and every component draws with the same look.
+package styles
 
 import (
 	"charm.land/bubbles/v2/spinner"
@@ -16,11 +19,15 @@ type Glyphs struct {
 	Up, Down                                                  string
 }
 
-// Styles holds every lipgloss style of the program; nothing else in ui
-// builds styles, so NO_COLOR and --ascii are decided in one place.
+// Styles holds every style of the program; components receive a pointer to
+// one Styles and never build their own.
 type Styles struct {
 	NoColor bool
 	ASCII   bool
+	// Dark says the terminal background is dark; it picks the colours and
+	// the T-SQL highlighting style (Chroma).
+	Dark    bool
+	Chroma  string
 	Glyphs  Glyphs
 	Border  lipgloss.Border
 	Spinner spinner.Spinner
@@ -45,13 +52,18 @@ type Styles struct {
 	ModalTitle lipgloss.Style
 	Secret     lipgloss.Style
 	Complete   lipgloss.Style
+	HelpKey    lipgloss.Style
+	HelpDesc   lipgloss.Style
 }
 
-// DefaultStyles builds the styles. noColor drops every colour (NO_COLOR) and
-// relies on bold and reverse video; ascii swaps glyphs and borders for plain
-// ASCII.
-func DefaultStyles(noColor, ascii bool) Styles {
-	s := Styles{NoColor: noColor, ASCII: ascii}
+// Default builds the styles. noColor drops every colour (NO_COLOR) and relies
+// on bold and reverse video; ascii swaps glyphs and borders for plain ASCII;
+// dark chooses colours that read on a dark background (else a light one).
+func Default(noColor, ascii, dark bool) Styles {
+	s := Styles{NoColor: noColor, ASCII: ascii, Dark: dark, Chroma: "monokai"}
+	if !dark {
+		s.Chroma = "github"
+	}
 	if ascii {
 		s.Glyphs = Glyphs{
 			Done: "[x]", Pending: "[ ]", Blocked: "[-]", Conflict: "[!]", Failed: "[X]", Unknown: "[?]", Manual: "[m]",
@@ -84,22 +96,27 @@ func DefaultStyles(noColor, ascii bool) Styles {
 	s.ModalTitle = base.Bold(true)
 	s.Secret = base.Bold(true)
 	s.Complete = base.Bold(true)
+	s.HelpKey = base.Bold(true)
+	s.HelpDesc = base
 	if noColor {
 		return s
 	}
+	pick := lipgloss.LightDark(dark)
 	var (
-		accent = lipgloss.Color("#7D56F4")
-		subtle = lipgloss.Color("#8A8A8A")
-		green  = lipgloss.Color("#3FB950")
-		yellow = lipgloss.Color("#D29922")
-		red    = lipgloss.Color("#F85149")
-		blue   = lipgloss.Color("#58A6FF")
+		accent = pick(lipgloss.Color("#5A3FD1"), lipgloss.Color("#7D56F4"))
+		subtle = pick(lipgloss.Color("#6E6E6E"), lipgloss.Color("#8A8A8A"))
+		green  = pick(lipgloss.Color("#1A7F37"), lipgloss.Color("#3FB950"))
+		yellow = pick(lipgloss.Color("#9A6700"), lipgloss.Color("#D29922"))
+		red    = pick(lipgloss.Color("#CF222E"), lipgloss.Color("#F85149"))
+		blue   = pick(lipgloss.Color("#0969DA"), lipgloss.Color("#58A6FF"))
+		selBg  = pick(lipgloss.Color("#D8D4F2"), lipgloss.Color("#3A3A5A"))
+		selFg  = pick(lipgloss.Color("#000000"), lipgloss.Color("#FFFFFF"))
 	)
 	s.Title = s.Title.Foreground(accent)
 	s.Subtle = s.Subtle.Foreground(subtle)
 	s.TabActive = base.Padding(0, 1).Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(accent)
 	s.Section = s.Section.Foreground(blue)
-	s.Selected = base.Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#3A3A5A"))
+	s.Selected = base.Bold(true).Foreground(selFg).Background(selBg)
 	s.Done = s.Done.Foreground(green)
 	s.Pending = s.Pending.Foreground(yellow)
 	s.Blocked = s.Blocked.Foreground(subtle)
@@ -112,11 +129,13 @@ func DefaultStyles(noColor, ascii bool) Styles {
 	s.ModalTitle = s.ModalTitle.Foreground(accent)
 	s.Secret = s.Secret.Foreground(yellow)
 	s.Complete = s.Complete.Foreground(green)
+	s.HelpKey = s.HelpKey.Foreground(subtle)
+	s.HelpDesc = s.HelpDesc.Foreground(subtle)
 	return s
 }
 
-// glyph returns the symbol and style for an item status.
-func (s Styles) glyph(it steps.Item) (string, lipgloss.Style) {
+// Glyph returns the symbol and style for an item's status.
+func (s *Styles) Glyph(it *steps.Item) (string, lipgloss.Style) {
 	switch it.Status {
 	case steps.Done:
 		return s.Glyphs.Done, s.Done
