@@ -32,6 +32,7 @@ func newSimCmd() *cobra.Command {
 		verbose  bool
 		scenario string
 		count    int
+		ssisdb   simSSISDBFlags
 		fid      simFidelity
 		cms      bool
 	)
@@ -69,8 +70,13 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			ssis, err := ssisdb.config(sim.DefaultNames()[0], time.Now())
+			if err != nil {
+				return exitCode(2, err)
+			}
 			cfg := sim.Config{
 				Names:    names,
+				SSISDB:   ssis,
 				BasePort: basePort,
 				Password: password,
 				Latency:  latency,
@@ -131,6 +137,7 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
 	f.IntVar(&count, "instances", 3, "how many instances: HOST_A, HOST_B, HOST_W, then HOST_4 ... HOST_N on the next ports")
+	ssisdb.register(f)
 	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for mirrorcert expiry --cms")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as for mirrorcert demo)")
 	fid.register(cmd)
