@@ -4,8 +4,10 @@ package main
 // plan for it, the binary with a controlled environment, and a FreeTDS check.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -154,4 +156,35 @@ func verifyWithFreeTDS(t *testing.T, cl *sim.Cluster) {
 			}
 		}
 	}
+}
+
+// runBounded runs the binary and fails the test, instead of hanging it,
+// when the binary does not finish within limit: these inputs used to block
+// forever (a FIFO) or exhaust memory (/dev/zero).
+func runBounded(t *testing.T, dir string, limit time.Duration, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, testBinary, args...)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "MIRRORCERT_") && !strings.HasPrefix(kv, "SQLCMD") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%v did not finish within %v (hung)", args, limit)
+	}
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
 }

@@ -55,10 +55,23 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 		return err
 	}
 	defer st.stop()
+	// Fleets for expiry (issue 14), measured side by side with status: every
+	// instance has an endpoint certificate (sim --scenario fleet).
+	fleet30, err := startCluster(bin, filepath.Join(tmp, "fleet30"), 30, latency, 0, password, "--scenario", "fleet")
+	if err != nil {
+		return err
+	}
+	defer fleet30.stop()
+	fleet100, err := startCluster(bin, filepath.Join(tmp, "fleet100"), 100, latency, 0, password, "--scenario", "fleet")
+	if err != nil {
+		return err
+	}
+	defer fleet100.stop()
+	expiryArgs := func(c *cluster) []string { return []string{"expiry", "--servers", c.servers, "-U", "sa", "-C"} }
 	tsqlIn := "SELECT 1\ngo\nexit\n"
 	tsqlArgs := []string{"-H", "127.0.0.1", "-p", strconv.Itoa(st.port), "-U", "sa", "-P", password}
 
-	var status, yard, version, helloS, apply2, apply3, apply9 series
+	var status, yard, version, helloS, apply2, apply3, apply9, expiry30, expiry100 series
 	for i := range runs {
 		fmt.Fprintf(os.Stderr, "start-up and status, run %d/%d\n", i+1, runs)
 		for _, step := range []func() error{
@@ -66,6 +79,9 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 			func() error { return timed(&yard, nil, nil, tsqlIn, tsqlPath, tsqlArgs...) },
 			func() error { return timed(&version, nil, nil, "", bin, "version") },
 			func() error { return timed(&helloS, nil, nil, "", hello) },
+			// exit 1: the fleet has a certificate expiring within 60 days.
+			func() error { return timed(&expiry30, fleet30.env, []int{1}, "", bin, expiryArgs(fleet30)...) },
+			func() error { return timed(&expiry100, fleet100.env, []int{1}, "", bin, expiryArgs(fleet100)...) },
 		} {
 			if err := step(); err != nil {
 				return err
@@ -73,6 +89,8 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 		}
 	}
 	st.stop()
+	fleet30.stop()
+	fleet100.stop()
 	for i := range runs {
 		fmt.Fprintf(os.Stderr, "apply, run %d/%d\n", i+1, runs)
 		for _, n := range []int{3, 9, 2} {
@@ -104,6 +122,10 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 		ms(median(apply9.wall))+" vs "+ms(median(apply3.wall)))
 	row("mirrorcert version ÷ Go hello-world", fmt.Sprintf("%.2f×", ratio(median(version.wall), median(helloS.wall))), "≤ 2×",
 		ms(median(version.wall))+" vs "+ms(median(helloS.wall)))
+	row("expiry on 30 instances ÷ status on 3 hosts", fmt.Sprintf("%.2f×", ratio(median(expiry30.wall), median(status.wall))), "≤ 2.5×",
+		ms(median(expiry30.wall))+" vs "+ms(median(status.wall))+" (issue 14)")
+	row("expiry on 100 instances ÷ status on 3 hosts", fmt.Sprintf("%.2f×", ratio(median(expiry100.wall), median(status.wall))), "≤ ~3×",
+		ms(median(expiry100.wall))+" vs "+ms(median(status.wall))+" (issue 14; 32 at once)")
 	row("View() with 9 hosts (go test -bench BenchmarkView9Hosts)", ms(view), "≤ 0.5 ms", "ui's benchmark")
 	row("apply client CPU, 9 hosts ÷ 2 hosts", fmt.Sprintf("%.2f×", cpuRatio), "≤ 4.5×",
 		fmt.Sprintf("%s vs %s; growth n^%.2f, items grow n^2.07", ms(median(apply9.cpu)), ms(median(apply2.cpu)), math.Log(cpuRatio)/math.Log(4.5)))

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -33,9 +32,7 @@ func runCmd(stdin string, env []string, okCodes []int, name string, args ...stri
 	err := cmd.Run()
 	r := run{wall: time.Since(t0)}
 	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		}
+		r.cpu = childCPU(cmd.ProcessState)
 	}
 	if err != nil {
 		code := -1
@@ -58,6 +55,8 @@ type cluster struct {
 	port int // the first instance's port
 	plan string
 	env  []string // connection passwords for mirrorcert
+	// servers is a --servers file listing every instance (for expiry).
+	servers string
 }
 
 // startCluster starts `mirrorcert sim` with n fresh instances and latency,
@@ -65,11 +64,11 @@ type cluster struct {
 // for 3, an availability group otherwise). It waits settle before
 // returning: a simulator started by hand has long finished starting (its
 // RSA key pools filled) when apply runs against it.
-func startCluster(bin, dir string, n int, latency, settle time.Duration, password string) (*cluster, error) {
+func startCluster(bin, dir string, n int, latency, settle time.Duration, password string, simArgs ...string) (*cluster, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "sim", "--base-port", "0", "--instances", strconv.Itoa(n), "--latency", latency.String(), "--dir", filepath.Join(dir, "sim"))
+	cmd := exec.Command(bin, append([]string{"sim", "--base-port", "0", "--instances", strconv.Itoa(n), "--latency", latency.String(), "--dir", filepath.Join(dir, "sim")}, simArgs...)...)
 	cmd.Env = append(os.Environ(), "MIRRORCERT_SIM_PASSWORD="+password)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -86,6 +85,7 @@ func startCluster(bin, dir string, n int, latency, settle time.Duration, passwor
 	}
 	b.WriteString("hosts:\n")
 	var names []string
+	var servers strings.Builder
 	for i := 0; i < n && sc.Scan(); i++ {
 		f := strings.Fields(sc.Text())
 		if len(f) < 2 {
@@ -101,6 +101,7 @@ func startCluster(bin, dir string, n int, latency, settle time.Duration, passwor
 		}
 		fmt.Fprintf(&b, "  - name: %s\n    server: %s\n    role: %s\n", f[0], f[1], role)
 		names = append(names, f[0])
+		servers.WriteString(f[1] + "\n")
 		if i == 0 {
 			_, port, _ := strings.Cut(f[1], ",")
 			c.port, _ = strconv.Atoi(port)
@@ -119,6 +120,11 @@ func startCluster(bin, dir string, n int, latency, settle time.Duration, passwor
 		c.stop()
 		return nil, err
 	}
+	c.servers = filepath.Join(dir, "servers.txt")
+	if err := os.WriteFile(c.servers, []byte(servers.String()), 0o600); err != nil {
+		c.stop()
+		return nil, err
+	}
 	c.env = []string{"SQLCMDPASSWORD=" + password, "XDG_STATE_HOME=" + filepath.Join(dir, "state")}
 	for _, name := range names {
 		c.env = append(c.env, "MIRRORCERT_MASTER_KEY_PASSWORD_"+name+"=Mk-"+name+"-Pa55word!")
@@ -129,7 +135,7 @@ func startCluster(bin, dir string, n int, latency, settle time.Duration, passwor
 
 // stop ends the simulator this bench started.
 func (c *cluster) stop() {
-	_ = c.proc.Process.Signal(syscall.SIGTERM)
+	stopProcess(c.proc.Process)
 	_ = c.proc.Wait()
 }
 

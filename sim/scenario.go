@@ -31,7 +31,7 @@ func scenarios() []scenario {
 		{name: "file", about: "certificates travel by file (BACKUP CERTIFICATE, copy, FROM FILE); the simulator does the copy when you confirm it"},
 		{name: "broken", about: "HOST_B already has a Windows-authentication endpoint and HOST_A an expired certificate: for troubleshooting practice",
 			seed: seedBroken},
-	}, trainingScenarios()...)
+	}, append(trainingScenarios(), fleetScenario())...)
 }
 
 // Scenarios returns the names Seed accepts, in display order.
