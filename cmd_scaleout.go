@@ -23,6 +23,7 @@ func newScaleoutCmd() *cobra.Command {
 	var in scaleout.PlanInput
 	var dir string
 	var ascii bool
+	var co scaleoutCheckOpts
 	cmd := &cobra.Command{
 		Use:   "scaleout --master NAME --workers NAME[=IP],... [--change master|worker|both]",
 		Short: "SSIS Scale Out: master and worker certificate change, a checklist per machine, scripts, and a cross-machine check",
@@ -39,7 +40,13 @@ silently stop taking jobs.
 In the TUI, on Windows, the steps of the machine mirrorcert runs on run on confirmation
 (PowerShell, from --dir, where the .cer files are); the steps of other machines are shown
 with their commands and confirmed by the operator once done there. Elsewhere every step
-is confirmed by the operator. Then run mirrorcert scaleout check.`,
+is confirmed by the operator.
+
+Once every step is done, the TUI runs mirrorcert scaleout check with the check's inputs
+given here (--master-config, --worker-config NAME=FILE, --master-cert, --worker-cert
+NAME=FILE, --ssisdb SERVER with the connection flags; on Windows also this machine's
+stores and netsh binding) and shows each finding under Checks on its machine; v runs it
+again at any time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in.Master == "" {
@@ -53,13 +60,23 @@ is confirmed by the operator. Then run mirrorcert scaleout check.`,
 			if runtime.GOOS == "windows" {
 				local, run = os.Getenv("COMPUTERNAME"), runPowerShell
 			}
+			co.master = p.Master
+			if cmd.Flags().Changed("master-port") {
+				co.port = p.Port
+			}
+			checks, err := newScaleoutChecks(cmd, co)
+			if err != nil {
+				return exitCode(2, fmt.Errorf("scaleout: %w", err))
+			}
 			be := newScaleoutBackend(p, scaleout.Meta{Version: version, Date: time.Now().UTC()}, local, dir, run)
+			be.checks = checks
 			return runTUI(cmd.Context(), ui.Options{
 				Backend:    be,
 				PlanLabel:  fmt.Sprintf("SSIS Scale Out, --change %s", p.Change),
 				NoColor:    noColor(),
 				ASCII:      ascii,
 				ManualHint: "Run it on that machine (its script does it, and skips what is done), then press y to confirm.",
+				Checks:     scaleoutCheckProfile(),
 			})
 		},
 	}
@@ -74,6 +91,7 @@ is confirmed by the operator. Then run mirrorcert scaleout check.`,
 	f.IntVar(&in.ValidYears, "valid-years", 2, "validity of new certificates, in years")
 	f.StringVar(&dir, "dir", ".", "folder the local steps run in, where the .cer files are written and found")
 	f.BoolVar(&ascii, "ascii", false, "draw with ASCII only (no box drawing or symbols); NO_COLOR turns colour off")
+	registerScaleoutCheckFlags(cmd, &co)
 	cmd.AddCommand(newScaleoutScriptCmd(), newScaleoutCheckCmd())
 	return cmd
 }

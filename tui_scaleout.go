@@ -34,9 +34,15 @@ type scaleoutBackend struct {
 	dir     string // where scripts run and the .cer files are
 	run     psRunner
 
+	// checks is scaleout check with the TUI's inputs (tui_scaleout_check.go).
+	checks *scaleoutChecks
+
 	mu   sync.Mutex
 	done map[string]bool
 	seq  uint64
+	// checked says the checks ran; findings are their last result.
+	checked  bool
+	findings []scaleout.Finding
 }
 
 func newScaleoutBackend(p *scaleout.Plan, meta scaleout.Meta, local, dir string, run psRunner) *scaleoutBackend {
@@ -71,6 +77,7 @@ func (b *scaleoutBackend) Snapshot() ui.Snapshot {
 		}
 		snap.Checklist.Hosts = append(snap.Checklist.Hosts, hl)
 	}
+	b.addChecks(&snap)
 	return snap
 }
 
@@ -181,7 +188,11 @@ func (b *scaleoutBackend) RunRemedy(context.Context, steps.Ref, string) (ui.Resu
 
 // ConfirmManual implements ui.Backend: the operator ran the step on its
 // machine. A step still blocked cannot be confirmed.
-func (b *scaleoutBackend) ConfirmManual(_ context.Context, ref steps.Ref) error {
+func (b *scaleoutBackend) ConfirmManual(ctx context.Context, ref steps.Ref) error {
+	if strings.HasPrefix(ref.ID, "check/") {
+		// The operator fixed a finding on its machine: check again.
+		return b.Verify(ctx)
+	}
 	if _, _, err := b.locate(ref); err != nil {
 		return err
 	}
