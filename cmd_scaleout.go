@@ -24,6 +24,7 @@ func newScaleoutCmd() *cobra.Command {
 	var dir string
 	var ascii bool
 	var co scaleoutCheckOpts
+	var statePath string
 	cmd := &cobra.Command{
 		Use:   "scaleout --master NAME --workers NAME[=IP],... [--change master|worker|both]",
 		Short: "SSIS Scale Out: master and worker certificate change, a checklist per machine, scripts, and a cross-machine check",
@@ -70,12 +71,21 @@ again at any time.`,
 			}
 			be := newScaleoutBackend(p, scaleout.Meta{Version: version, Date: time.Now().UTC()}, local, dir, run)
 			be.checks = checks
+			if statePath == "" {
+				statePath = defaultScaleoutStatePath(p)
+			}
+			kept, err := loadScaleoutState(statePath, p)
+			if err != nil {
+				return exitCode(2, fmt.Errorf("scaleout: --state: %w", err))
+			}
+			be.restore(statePath, kept)
 			return runTUI(cmd.Context(), ui.Options{
 				Backend:    be,
 				PlanLabel:  fmt.Sprintf("SSIS Scale Out, --change %s", p.Change),
 				NoColor:    noColor(),
 				ASCII:      ascii,
-				ManualHint: "Run it on that machine (its script does it, and skips what is done), then press y to confirm.",
+				ManualHint: "Run it on that machine (its script does it, and skips what is done), then press y to confirm; the confirmation is kept in " + statePath + ".",
+				Note:       scaleoutStateNote(statePath, len(kept)),
 				Checks:     scaleoutCheckProfile(),
 			})
 		},
@@ -89,6 +99,7 @@ again at any time.`,
 	f.StringVar(&in.BinnDir, "binn", "", `folder of MasterSettings.config / WorkerSettings.config (default C:\Program Files\Microsoft SQL Server\VER\DTS\Binn)`)
 	f.StringVar(&in.WorkerAccount, "worker-account", "", `account of the Scale Out Worker service (default NT Service\SSISScaleOutWorkerVER)`)
 	f.IntVar(&in.ValidYears, "valid-years", 2, "validity of new certificates, in years")
+	f.StringVar(&statePath, "state", "", "file that keeps the steps confirmed or run, so a restart resumes (default: one per procedure under the user's state folder, $XDG_STATE_HOME/mirrorcert/scaleout or %LOCALAPPDATA%\\mirrorcert\\scaleout)")
 	f.StringVar(&dir, "dir", ".", "folder the local steps run in, where the .cer files are written and found")
 	f.BoolVar(&ascii, "ascii", false, "draw with ASCII only (no box drawing or symbols); NO_COLOR turns colour off")
 	registerScaleoutCheckFlags(cmd, &co)

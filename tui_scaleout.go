@@ -43,6 +43,10 @@ type scaleoutBackend struct {
 	// checked says the checks ran; findings are their last result.
 	checked  bool
 	findings []scaleout.Finding
+	// statePath keeps the steps done across restarts ("" keeps nothing);
+	// kept is what it holds (tui_scaleout_state.go).
+	statePath string
+	kept      map[string]scaleoutStateStep
 }
 
 func newScaleoutBackend(p *scaleout.Plan, meta scaleout.Meta, local, dir string, run psRunner) *scaleoutBackend {
@@ -151,6 +155,11 @@ func (b *scaleoutBackend) Run(ctx context.Context, ref steps.Ref, _ ui.RunOption
 	case 0:
 		b.mu.Lock()
 		b.done[ref.ID] = true
+		if err := b.keep(ref.ID, "ran"); err != nil {
+			// It ran, and running it again is safe (done steps skip
+			// themselves): say it was not kept, but do not fail it.
+			lines = append(lines, "Not kept for the next start: "+err.Error())
+		}
 		b.mu.Unlock()
 		return ui.Result{Messages: lines, Duration: time.Since(start)}, nil
 	case 3:
@@ -204,5 +213,11 @@ func (b *scaleoutBackend) ConfirmManual(ctx context.Context, ref steps.Ref) erro
 		}
 	}
 	b.done[ref.ID] = true
+	if err := b.keep(ref.ID, "confirmed"); err != nil {
+		// Unkept, the confirmation would vanish at the next start: the
+		// operator must know now, so it does not count yet.
+		delete(b.done, ref.ID)
+		return fmt.Errorf("%s: the confirmation could not be kept: %w", ref.ID, err)
+	}
 	return nil
 }
