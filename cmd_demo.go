@@ -40,7 +40,9 @@ func newDemoCmd() *cobra.Command {
 		Short: "Open the TUI on built-in simulated HOST_A, HOST_B (partners) and HOST_W (witness)",
 		Long: "demo starts three simulated SQL Server instances inside this process, on free loopback ports, and opens\n" +
 			"the TUI on them: a complete walkthrough on any machine, no server needed. Scenarios:\n" +
-			scenarioLine("default") + "\n" + scenarioLine("file") + "\n" + scenarioLine("broken"),
+			scenarioLine("default") + "\n" + scenarioLine("file") + "\n" + scenarioLine("broken") + "\n" +
+			scenarioLine("expiring-cert") + "\n" +
+			"  (in expiring-cert the header shows the certificate about to expire: R rotates it with the session kept up)",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, ok := demoScenario(scenario); !ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mirrorcert/mirrorcert/plan"
 	"github.com/mirrorcert/mirrorcert/session"
@@ -97,6 +98,7 @@ func (b *sessionBackend) Snapshot() ui.Snapshot {
 		snap.Hosts = append(snap.Hosts, hi)
 	}
 	snap.Checklist = s.Checklist()
+	snap.States, snap.Taken = s.States(), time.Now().UTC()
 	return snap
 }
 

@@ -110,6 +110,8 @@ type Model struct {
 	trustAsked bool
 	// placed is set once the selection was put on the first runnable step.
 	placed bool
+	// rot is the certificate rotation R started (ui/rotate.go), nil before.
+	rot *rotation
 	// highlights caches highlighted T-SQL by statement text: highlighting
 	// runs on every selection change and the statements rarely change.
 	highlights map[string]string
@@ -202,6 +204,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case runDoneMsg:
 		cmd = m.finishRun(msg)
+	case rotationMsg:
+		cmd = m.rotationDone(msg)
+	case rotationPollMsg:
+		cmd = m.pollRotation(msg)
 	case clearNoteMsg:
 		if msg.Seq == m.note.seq {
 			m.note.text = ""
@@ -226,7 +232,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) Running() bool { return m.busy() }
 
 // busy reports whether anything is in flight (the spinner only ticks then).
-func (m *Model) busy() bool { return m.sched.Busy("") || len(m.refreshing) > 0 }
+func (m *Model) busy() bool {
+	return m.sched.Busy("") || len(m.refreshing) > 0 || m.rotBusy()
+}
 
 // setNote shows a status-line message and clears it later.
 func (m *Model) setNote(text string, isErr bool) tea.Cmd {

@@ -169,6 +169,7 @@ func (m *Model) cancelAll() []string {
 			out = append(out, fmt.Sprintf("%s: %s", h.Host, m.title(r.Ref)))
 		}
 	}
+	out = append(out, m.cancelRotation()...)
 	m.sched.EndAll()
 	m.endRunAll()
 	return out

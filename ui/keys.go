@@ -18,6 +18,7 @@ type KeyMap struct {
 	Back      key.Binding
 	RunAll    key.Binding
 	Refresh   key.Binding
+	Rotate    key.Binding // R: rotate the selected host's certificate (ui/rotate.go)
 	Help      key.Binding
 	Quit      key.Binding
 	ForceQuit key.Binding
@@ -31,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Back:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "back")),
 		RunAll:    key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "run all pending")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		Rotate:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate the selected host's certificate")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel and quit")),

@@ -1,0 +1,331 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/rotate"
+	"github.com/mirrorcert/mirrorcert/ui/checklist"
+	"github.com/mirrorcert/mirrorcert/ui/dialog"
+)
+
+// Dialogs of the rotation, numbered apart from app_keys.go's so that both
+// lists grow without touching each other.
+const (
+	dlgRotateDate dialogKind = 100 + iota
+	dlgRotateLive
+	dlgRotateAll
+)
+
+// rotatePrefix starts every rotation step id (steps/rotate's ids).
+const rotatePrefix = "rotate/"
+
+// failoverWarning is what the operator confirms before the endpoint switch.
+const failoverWarning = "This step touches a live endpoint: its mirroring connections drop and reconnect, and a principal can be failed over. y shows the failover warning and asks you to confirm first."
+
+// isRotationRef reports whether ref is a step of the rotation on screen.
+func (m *Model) isRotationRef(ref steps.Ref) bool {
+	_, ok := m.rotationStep(ref)
+	return ok && strings.HasPrefix(ref.ID, rotatePrefix)
+}
+
+// rotationItem shows a rotation step as a checklist item: the same rows and
+// detail pane as configuring.
+func (m *Model) rotationItem(s rotate.Step) steps.Item {
+	it := steps.Item{Ref: steps.Ref{Host: s.Host, ID: s.ID}, Title: s.Title, Detail: s.Detail, Statements: s.Statements}
+	switch s.Status {
+	case rotate.Done:
+		it.Status = steps.Done
+	case rotate.Pending:
+		it.Status = steps.Pending
+	case rotate.Conflict:
+		it.Status = steps.Conflict
+		it.Conflict = &steps.ConflictInfo{What: s.Detail, Fix: "resolve it on the server, then press r; rotation never changes it by itself"}
+		it.Statements = nil
+	default: // blocked, waiting: nothing to run now
+		it.Status = steps.Blocked
+	}
+	if s.Live && s.Status != rotate.Done {
+		it.Warnings = []string{failoverWarning}
+	}
+	if o, ok := m.outcomes[it.Ref]; ok && o.err != nil && it.Status == steps.Pending {
+		it.Status = steps.Failed
+	}
+	it, _ = cleanItem(it)
+	return it
+}
+
+// rotationRows are host's rotation steps, under their own heading.
+func (m *Model) rotationRows(host string) []checklist.Row {
+	if m.rot == nil || !m.rot.built {
+		return nil
+	}
+	section := "Rotation of " + m.rot.host + "'s certificate"
+	var rows []checklist.Row
+	for _, s := range m.rot.view.Seq.Steps {
+		if s.Host != host {
+			continue
+		}
+		it := m.rotationItem(s)
+		note := ""
+		switch s.Status {
+		case rotate.Waiting:
+			note = "waiting: " + s.Detail
+		case rotate.Blocked:
+			note = m.st.Glyphs.Arrow + " earlier rotation steps"
+		case rotate.Conflict:
+			note = "conflict: " + s.Detail
+		}
+		if it.Status == steps.Failed {
+			note = "failed: " + shortError(m.outcomes[it.Ref].err)
+		}
+		running := m.rot.running != nil && *m.rot.running == it.Ref
+		rows = append(rows, checklist.Row{Item: it, Section: section, Note: cleanNote(note), Running: running,
+			WrapNote: s.Status == rotate.Conflict || it.Status == steps.Failed})
+	}
+	return rows
+}
+
+func cleanNote(s string) string {
+	it, _ := cleanItem(steps.Item{Detail: s})
+	return it.Detail
+}
+
+// rotSelected reports whether the selection is on a rotation step.
+func (m *Model) rotSelected() bool {
+	r, ok := m.selectedRef()
+	return ok && m.isRotationRef(r)
+}
+
+// selectRotationNext puts the selection on the rotation's first step to run
+// (or its first step).
+func (m *Model) selectRotationNext() {
+	q := m.rot.view.Seq
+	if len(q.Steps) == 0 {
+		return
+	}
+	target := q.Steps[0]
+	if next := q.Next(); len(next) > 0 {
+		target = next[0]
+	}
+	m.syncRows()
+	m.selectRef(steps.Ref{Host: target.Host, ID: target.ID})
+}
+
+// rotRunning reports whether ref is the rotation step in flight.
+func (m *Model) rotRunning(ref steps.Ref) bool {
+	return m.rot != nil && m.rot.running != nil && *m.rot.running == ref
+}
+
+// rotCanRun reports whether A has rotation steps to run.
+func (m *Model) rotCanRun() bool {
+	return m.rot != nil && m.rot.built && !m.rot.auto && m.rot.running == nil && len(m.rot.view.Seq.Next()) > 0
+}
+
+// openRotate asks the new expiry date for host's rotation (R).
+func (m *Model) openRotate(host string) tea.Cmd {
+	if m.rotator() == nil || host == "" {
+		return nil
+	}
+	if m.rot != nil && m.rot.running != nil {
+		return m.setNote("A rotation step is still running; wait for it to finish", true)
+	}
+	d, cmd := dialog.NewDate(m.st, host, m.snap.Taken)
+	m.open(openDialog{kind: dlgRotateDate, box: d, ref: steps.Ref{Host: host}})
+	return cmd
+}
+
+// runRotationSelected is y on a rotation step.
+func (m *Model) runRotationSelected(it steps.Item) tea.Cmd {
+	s, _ := m.rotationStep(it.Ref)
+	switch {
+	case m.rot.running != nil:
+		return m.setNote(fmt.Sprintf("%s is still running on %s; wait for it to finish", m.rot.running.ID, m.rot.running.Host), true)
+	case s.Status == rotate.Done:
+		return m.setNote(fmt.Sprintf("%s: %s is already done", s.Host, s.Title), false)
+	case s.Status != rotate.Pending:
+		return m.setNote(cleanNote(fmt.Sprintf("%s: %s", s.Host, s.Detail)), true)
+	case s.Live:
+		m.openLiveConfirm(s)
+		return nil
+	}
+	return m.runRotationStep(s)
+}
+
+// openLiveConfirm shows the failover warning before the endpoint switch.
+func (m *Model) openLiveConfirm(s rotate.Step) {
+	d := dialog.NewConfirm(m.st, "Switch "+s.Host+"'s endpoint to the new certificate?", []dialog.Part{
+		dialog.Para("WARNING: " + cleanNote(s.Detail)),
+		dialog.Line(""),
+		dialog.Para(cleanNote(s.Title)),
+		dialog.Line(""),
+		dialog.Line("y switch now · n/esc not now"),
+	})
+	m.open(openDialog{kind: dlgRotateLive, box: d, ref: steps.Ref{Host: s.Host, ID: s.ID}})
+}
+
+// openRotateAll asks before A runs the rotation's steps in turn.
+func (m *Model) openRotateAll() {
+	q := m.rot.view.Seq
+	var parts []dialog.Part
+	for _, s := range q.Steps {
+		if s.Status != rotate.Done {
+			parts = append(parts, dialog.Line("  "+cleanNote(s.Title)))
+		}
+	}
+	parts = append(parts, dialog.Line(""),
+		dialog.Para("Each step runs when the one before it is done and read back. The endpoint switch asks again, after the failover warning; the old certificate is dropped only once every peer authenticates the new one."),
+		dialog.Line(""), dialog.Line("y run them · n/esc not now"))
+	d := dialog.NewConfirm(m.st, "Rotate "+m.rot.host+"'s certificate to "+q.NewName+"?", parts)
+	m.open(openDialog{kind: dlgRotateAll, box: d})
+}
+
+// rotationDialog acts on an accepted rotation dialog.
+func (m *Model) rotationDialog(d openDialog) tea.Cmd {
+	switch d.kind {
+	case dlgRotateDate:
+		m.focus = focusList
+		return m.beginRotation(d.ref.Host, d.box.(*dialog.Date).Value())
+	case dlgRotateLive:
+		if s, ok := m.rotationStep(d.ref); ok && s.Status == rotate.Pending && m.rot.running == nil {
+			return m.runRotationStep(s)
+		}
+		return m.setNote("The endpoint switch is not pending any more: nothing ran", true)
+	case dlgRotateAll:
+		m.rot.auto = true
+		m.rot.stale = nil
+		return m.rotationNext()
+	}
+	return nil
+}
+
+// rotationCancelled is a rotation dialog answered no.
+func (m *Model) rotationCancelled(d openDialog) tea.Cmd {
+	if d.kind == dlgRotateLive && m.rot != nil {
+		m.rot.auto = false
+		return m.setNote("The endpoint was not switched; nothing else ran. Press y on the step when you are ready", false)
+	}
+	return nil
+}
+
+// rotationLines is the rotation's state above the checklist: what it
+// replaces, and the sessions' state, live while it waits.
+func (m *Model) rotationLines(w int) []string {
+	rot := m.rot
+	if rot == nil || !rot.built {
+		return nil
+	}
+	st := m.st
+	q := rot.view.Seq
+	done := 0
+	for _, s := range q.Steps {
+		if s.Status == rotate.Done {
+			done++
+		}
+	}
+	head := fmt.Sprintf("Rotation of %s: %s to %s, %d/%d steps done", rot.host, orNone(q.OldName), q.NewName, done, len(q.Steps))
+	if q.Complete() {
+		head = fmt.Sprintf("%s rotated: %s on every host, the old certificate gone", rot.host, q.NewName)
+	} else if q.Waiting() {
+		head += st.Glyphs.Sep + "waiting for the reconnect" + st.Glyphs.Ellipsis
+	}
+	style := st.Subtle
+	if q.Complete() {
+		style = st.Complete
+	}
+	wrap := lipgloss.NewStyle().Width(max(10, w-2))
+	sess, sessStyle := m.sessionState()
+	var out []string
+	for _, p := range []struct {
+		text  string
+		style lipgloss.Style
+	}{{cleanNote(head), style}, {sess, sessStyle}} {
+		for _, l := range strings.Split(wrap.Render(p.text), "\n") {
+			out = append(out, " "+p.style.Render(l))
+		}
+	}
+	return out
+}
+
+// sessionState is every mirrored database's state on the hosts that show
+// one: SYNCHRONIZED or not, as the rotation last read it.
+func (m *Model) sessionState() (string, lipgloss.Style) {
+	st := m.st
+	var parts []string
+	synced := true
+	for _, h := range m.hostOrder() {
+		l := m.rot.view.Live[h]
+		if l == nil || !l.Read {
+			continue
+		}
+		for _, s := range l.Sessions {
+			parts = append(parts, fmt.Sprintf("%s on %s: %s", s.Database, h, s.State))
+			synced = synced && strings.EqualFold(s.State, "SYNCHRONIZED")
+		}
+	}
+	if len(parts) == 0 {
+		return "Session: none running", st.Subtle
+	}
+	text := cleanNote("Session: " + strings.Join(parts, ", "))
+	if synced {
+		return text, st.OK
+	}
+	return text, st.Warn
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(already switched)"
+	}
+	return s
+}
+
+// rotateHost is the host R rotates: the selected tab's.
+func (m *Model) rotateHost() string {
+	if hl := m.hostList(); hl != nil {
+		return hl.Host
+	}
+	return ""
+}
+
+// isRotateFinding reports whether id is verify's finding that a
+// certificate expires soon (or has): its fix is a rotation.
+func isRotateFinding(id string) bool {
+	for _, code := range []string{"check/cert-expiring", "check/cert-expired"} {
+		if id == code || strings.HasPrefix(id, code+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// findingHost is whose certificate an expiry finding is about: the peer
+// for a copy (check/cert-expiring/PEER on the host holding it), else the
+// host itself.
+func findingHost(it steps.Item) string {
+	parts := strings.SplitN(it.ID, "/", 3)
+	if len(parts) == 3 && parts[2] != "" {
+		return parts[2]
+	}
+	return it.Host
+}
+
+// syncRotationRunKey labels y on a rotation step or an expiry finding.
+func (m *Model) syncRotationRunKey(it steps.Item) {
+	k := &m.keys.Run
+	switch {
+	case isRotateFinding(it.ID) && m.rotator() != nil:
+		k.SetEnabled(true)
+		k.SetHelp("y", "rotate")
+	case m.isRotationRef(it.Ref):
+		s, _ := m.rotationStep(it.Ref)
+		k.SetEnabled(m.rot.running == nil && s.Status == rotate.Pending)
+		if s.Live {
+			k.SetHelp("y", "switch (asks first)")
+		}
+	}
+}
