@@ -229,7 +229,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // Running reports whether a step runs or a host is being read: work whose
 // result is still to come (scripted drivers wait for it).
-func (m *Model) Running() bool { return m.busy() }
+func (m *Model) Running() bool { return m.busy() || m.rotPolling() }
 
 // busy reports whether anything is in flight (the spinner only ticks then).
 func (m *Model) busy() bool {

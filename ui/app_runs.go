@@ -26,6 +26,7 @@ func (m *Model) refresh() tea.Cmd {
 	if !wasBusy {
 		cmds = append(cmds, m.spin.Tick)
 	}
+	cmds = append(cmds, m.refreshRotation())
 	return tea.Batch(cmds...)
 }
 

@@ -49,6 +49,10 @@ type rotation struct {
 	// its own confirmation.
 	auto    bool
 	polling bool
+	// note is the rotation's last message, shown with it: the status
+	// line gives way to "All hosts configured" on a configured setup.
+	note      string
+	noteIsErr bool
 	// stale is the step that just ran: still pending after it means it did
 	// not take, and A must not send it again blindly.
 	stale *steps.Ref
@@ -81,10 +85,12 @@ func (m *Model) rotator() Rotator {
 	return r
 }
 
-func rotationCmd(b Backend, r Rotator, gen uint64, host string, expiry time.Time, refresh bool) tea.Cmd {
+// rotationCmd derives the rotation again; poll marks the answer to a poll
+// (the poll chain goes on from it), refresh reads every host first.
+func rotationCmd(b Backend, r Rotator, gen uint64, host string, expiry time.Time, refresh, poll bool) tea.Cmd {
 	return func() tea.Msg {
 		v, err := r.Rotation(context.Background(), host, expiry, refresh)
-		return rotationMsg{Gen: gen, View: v, Err: err, Snap: b.Snapshot(), Poll: refresh}
+		return rotationMsg{Gen: gen, View: v, Err: err, Snap: b.Snapshot(), Poll: poll}
 	}
 }
 
@@ -120,8 +126,8 @@ func (m *Model) beginRotation(host string, expiry time.Time) tea.Cmd {
 		}
 	}
 	m.rot = &rotation{host: host, expiry: expiry, gen: gen}
-	return tea.Batch(rotationCmd(m.opts.Backend, r, gen, host, expiry, false),
-		m.setNote("Reading every host for "+host+"'s rotation"+m.st.Glyphs.Ellipsis, false))
+	return tea.Batch(rotationCmd(m.opts.Backend, r, gen, host, expiry, false, false),
+		m.rotNote("Reading every host for "+host+"'s rotation"+m.st.Glyphs.Ellipsis, false))
 }
 
 // rotationDone takes a derived rotation in, then decides what runs next.
@@ -143,14 +149,14 @@ func (m *Model) rotationDone(msg rotationMsg) tea.Cmd {
 		m.outcomes[*msg.Ran] = outcome{result: msg.Result, err: msg.RunErr}
 		if msg.RunErr != nil {
 			rot.auto = false
-			cmds = append(cmds, m.setNote(fmt.Sprintf("%s: %s failed: %s; nothing was lost (the old certificate still works)", msg.Ran.Host, msg.Ran.ID, shortError(msg.RunErr)), true))
+			cmds = append(cmds, m.rotNote(fmt.Sprintf("%s: %s failed: %s; nothing was lost (the old certificate still works)", msg.Ran.Host, msg.Ran.ID, shortError(msg.RunErr)), true))
 		} else {
 			rot.stale = msg.Ran
 		}
 	}
 	if msg.Err != nil {
 		rot.err, rot.auto = msg.Err, false
-		return tea.Batch(append(cmds, m.setNote("Rotation of "+rot.host+": "+shortError(msg.Err), true))...)
+		return tea.Batch(append(cmds, m.rotNote("Rotation of "+rot.host+": "+shortError(msg.Err), true))...)
 	}
 	rot.err, rot.view, rot.built = nil, msg.View, true
 	if msg.Ran == nil && !msg.Poll && !m.rotSelected() {
@@ -167,6 +173,7 @@ func (m *Model) rotationNext() tea.Cmd {
 	switch {
 	case q.Complete():
 		rot.auto, rot.stale = false, nil
+		rot.note = "" // the rotation's own line says it
 		return m.setNote(fmt.Sprintf("%s rotated: its endpoint authenticates with %s on every host; the old certificate is gone", rot.host, q.NewName), false)
 	case rot.running != nil:
 		return nil
@@ -175,7 +182,7 @@ func (m *Model) rotationNext() tea.Cmd {
 		next := stage[0]
 		if rot.stale != nil && *rot.stale == (steps.Ref{Host: next.Host, ID: next.ID}) {
 			rot.auto, rot.stale = false, nil
-			return m.setNote(fmt.Sprintf("%s on %s ran but still shows as pending: see its detail, then press r", next.ID, next.Host), true)
+			return m.rotNote(fmt.Sprintf("%s on %s ran but still shows as pending: see its detail, then press r", next.ID, next.Host), true)
 		}
 		rot.stale = nil
 		if !rot.auto {
@@ -196,7 +203,7 @@ func (m *Model) rotationNext() tea.Cmd {
 		return rotationPoll(rot.gen)
 	}
 	rot.auto = false
-	return m.setNote("Rotation of "+rot.host+" stopped: "+q.Stuck(), true)
+	return m.rotNote("Rotation of "+rot.host+" stopped: "+q.Stuck(), true)
 }
 
 // pollRotation reads the servers again for a waiting rotation.
@@ -208,20 +215,21 @@ func (m *Model) pollRotation(msg rotationPollMsg) tea.Cmd {
 		}
 		return nil
 	}
-	return rotationCmd(m.opts.Backend, m.rotator(), rot.gen, rot.host, rot.expiry, true)
+	return rotationCmd(m.opts.Backend, m.rotator(), rot.gen, rot.host, rot.expiry, true, true)
 }
 
 // runRotationStep sends one step; the endpoint switch has been confirmed.
 func (m *Model) runRotationStep(st rotate.Step) tea.Cmd {
 	rot := m.rot
 	if rot.running != nil {
-		return m.setNote(fmt.Sprintf("%s is still running on %s; wait for it to finish", rot.running.ID, rot.running.Host), true)
+		return m.rotNote(fmt.Sprintf("%s is still running on %s; wait for it to finish", rot.running.ID, rot.running.Host), true)
 	}
 	ref := steps.Ref{Host: st.Host, ID: st.ID}
 	wasBusy := m.busy()
 	rot.runID++
 	ctx, cancel := context.WithCancel(context.Background())
 	rot.running, rot.cancel = &ref, cancel
+	rot.note = ""
 	delete(m.outcomes, ref)
 	cmds := []tea.Cmd{rotationStepCmd(ctx, m.opts.Backend, m.rotator(), rot.gen, rot.runID, rot.host, rot.expiry, st)}
 	if !wasBusy {
@@ -261,4 +269,26 @@ func (m *Model) cancelRotation() []string {
 		m.rot.cancel()
 	}
 	return []string{fmt.Sprintf("%s: %s", m.rot.running.Host, m.rot.running.ID)}
+}
+
+// rotPolling reports whether a rotation waits for the servers and will
+// read them again: work still to come, for scripted drivers.
+func (m *Model) rotPolling() bool { return m.rot != nil && m.rot.polling }
+
+// refreshRotation derives the rotation on screen again (r): what the
+// operator changed on the servers shows in its steps too.
+func (m *Model) refreshRotation() tea.Cmd {
+	rot := m.rot
+	if rot == nil || rot.running != nil || m.rotator() == nil {
+		return nil
+	}
+	return rotationCmd(m.opts.Backend, m.rotator(), rot.gen, rot.host, rot.expiry, true, false)
+}
+
+// rotNote shows a message about the rotation, with it and on the status line.
+func (m *Model) rotNote(text string, isErr bool) tea.Cmd {
+	if m.rot != nil {
+		m.rot.note, m.rot.noteIsErr = text, isErr
+	}
+	return m.setNote(text, isErr)
 }

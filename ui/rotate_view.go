@@ -76,7 +76,7 @@ func (m *Model) rotationRows(host string) []checklist.Row {
 		case rotate.Waiting:
 			note = "waiting: " + s.Detail
 		case rotate.Blocked:
-			note = m.st.Glyphs.Arrow + " earlier rotation steps"
+			note = "waits for the steps before it"
 		case rotate.Conflict:
 			note = "conflict: " + s.Detail
 		}
@@ -132,7 +132,7 @@ func (m *Model) openRotate(host string) tea.Cmd {
 		return nil
 	}
 	if m.rot != nil && m.rot.running != nil {
-		return m.setNote("A rotation step is still running; wait for it to finish", true)
+		return m.rotNote("A rotation step is still running; wait for it to finish", true)
 	}
 	d, cmd := dialog.NewDate(m.st, host, m.snap.Taken)
 	m.open(openDialog{kind: dlgRotateDate, box: d, ref: steps.Ref{Host: host}})
@@ -144,11 +144,11 @@ func (m *Model) runRotationSelected(it steps.Item) tea.Cmd {
 	s, _ := m.rotationStep(it.Ref)
 	switch {
 	case m.rot.running != nil:
-		return m.setNote(fmt.Sprintf("%s is still running on %s; wait for it to finish", m.rot.running.ID, m.rot.running.Host), true)
+		return m.rotNote(fmt.Sprintf("%s is still running on %s; wait for it to finish", m.rot.running.ID, m.rot.running.Host), true)
 	case s.Status == rotate.Done:
-		return m.setNote(fmt.Sprintf("%s: %s is already done", s.Host, s.Title), false)
+		return m.rotNote(fmt.Sprintf("%s: %s is already done", s.Host, s.Title), false)
 	case s.Status != rotate.Pending:
-		return m.setNote(cleanNote(fmt.Sprintf("%s: %s", s.Host, s.Detail)), true)
+		return m.rotNote(cleanNote(fmt.Sprintf("%s: %s", s.Host, s.Detail)), true)
 	case s.Live:
 		m.openLiveConfirm(s)
 		return nil
@@ -194,7 +194,7 @@ func (m *Model) rotationDialog(d openDialog) tea.Cmd {
 		if s, ok := m.rotationStep(d.ref); ok && s.Status == rotate.Pending && m.rot.running == nil {
 			return m.runRotationStep(s)
 		}
-		return m.setNote("The endpoint switch is not pending any more: nothing ran", true)
+		return m.rotNote("The endpoint switch is not pending any more: nothing ran", true)
 	case dlgRotateAll:
 		m.rot.auto = true
 		m.rot.stale = nil
@@ -207,7 +207,7 @@ func (m *Model) rotationDialog(d openDialog) tea.Cmd {
 func (m *Model) rotationCancelled(d openDialog) tea.Cmd {
 	if d.kind == dlgRotateLive && m.rot != nil {
 		m.rot.auto = false
-		return m.setNote("The endpoint was not switched; nothing else ran. Press y on the step when you are ready", false)
+		return m.rotNote("The endpoint was not switched; nothing else ran. Press y on the step when you are ready", false)
 	}
 	return nil
 }
@@ -243,7 +243,10 @@ func (m *Model) rotationLines(w int) []string {
 	for _, p := range []struct {
 		text  string
 		style lipgloss.Style
-	}{{cleanNote(head), style}, {sess, sessStyle}} {
+	}{{cleanNote(head), style}, {sess, sessStyle}, {cleanNote(rot.note), m.noteStyle(rot.noteIsErr)}} {
+		if p.text == "" {
+			continue
+		}
 		for _, l := range strings.Split(wrap.Render(p.text), "\n") {
 			out = append(out, " "+p.style.Render(l))
 		}
@@ -328,4 +331,11 @@ func (m *Model) syncRotationRunKey(it steps.Item) {
 			k.SetHelp("y", "switch (asks first)")
 		}
 	}
+}
+
+func (m *Model) noteStyle(isErr bool) lipgloss.Style {
+	if isErr {
+		return m.st.Error
+	}
+	return m.st.OK
 }
