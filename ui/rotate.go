@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbletea/v2"
@@ -174,7 +175,8 @@ func (m *Model) rotationNext() tea.Cmd {
 	case q.Complete():
 		rot.auto, rot.stale = false, nil
 		rot.note = "" // the rotation's own line says it
-		return m.setNote(fmt.Sprintf("%s rotated: its endpoint authenticates with %s on every host; the old certificate is gone", rot.host, q.NewName), false)
+		return tea.Batch(m.setNote(fmt.Sprintf("%s rotated: its endpoint authenticates with %s on every host; the old certificate is gone", rot.host, q.NewName), false),
+			m.watchSession())
 	case rot.running != nil:
 		return nil
 	}
@@ -186,7 +188,7 @@ func (m *Model) rotationNext() tea.Cmd {
 		}
 		rot.stale = nil
 		if !rot.auto {
-			return nil
+			return m.watchSession()
 		}
 		if next.Live {
 			m.openLiveConfirm(next)
@@ -196,11 +198,7 @@ func (m *Model) rotationNext() tea.Cmd {
 	}
 	rot.stale = nil
 	if q.Waiting() {
-		if rot.polling {
-			return nil
-		}
-		rot.polling = true
-		return rotationPoll(rot.gen)
+		return m.startPoll()
 	}
 	rot.auto = false
 	return m.rotNote("Rotation of "+rot.host+" stopped: "+q.Stuck(), true)
@@ -291,4 +289,30 @@ func (m *Model) rotNote(text string, isErr bool) tea.Cmd {
 		m.rot.note, m.rot.noteIsErr = text, isErr
 	}
 	return m.setNote(text, isErr)
+}
+
+// startPoll reads the servers again in a moment, unless a read is already
+// due.
+func (m *Model) startPoll() tea.Cmd {
+	if m.rot.polling {
+		return nil
+	}
+	m.rot.polling = true
+	return rotationPoll(m.rot.gen)
+}
+
+// watchSession keeps the sessions' state live while one is not
+// synchronized yet (after the switch, or a session still catching up).
+func (m *Model) watchSession() tea.Cmd {
+	for _, l := range m.rot.view.Live {
+		if l == nil || !l.Read {
+			continue
+		}
+		for _, s := range l.Sessions {
+			if !strings.EqualFold(s.State, "SYNCHRONIZED") {
+				return m.startPoll()
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mirrorcert/mirrorcert/ui"
+)
+
+// The expiring-cert training scenario in the TUI against the simulator:
+// the header shows the certificate about to expire, R rotates it with the
+// real session (steps/rotate through session.Rotation and Exec), and the
+// servers end on the new certificate with the old one gone everywhere.
+func TestTUIRotatesTheExpiringCertificate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the simulator")
+	}
+	d, _, be := demoDriver(t, "expiring-cert", "", ui.Options{PlanLabel: "demo (test)"})
+	if s := d.screen(); !strings.Contains(s, "HOST_A_cert expires in 5 days") {
+		t.Fatalf("the header does not show the expiring certificate:\n%s", s)
+	}
+	d.keys("R")
+	want := time.Now().UTC().AddDate(1, 0, 0).Format("2006-01-02")
+	if s := d.screen(); !strings.Contains(s, want) {
+		t.Fatalf("the date dialog does not offer %s:\n%s", want, s)
+	}
+	d.keys("enter")
+	newName := "HOST_A_cert_" + strings.ReplaceAll(want, "-", "")
+	if s := d.screen(); !strings.Contains(s, "Create certificate "+newName+" on HOST_A") || !strings.Contains(s, "Sales on HOST_A: SYNCHRONIZED") {
+		t.Fatalf("no rotation steps:\n%s", s)
+	}
+	d.keys("A", "y")
+	if s := d.screen(); !strings.Contains(s, "Switch HOST_A's endpoint to the new certificate?") || !strings.Contains(s, "WARNING:") {
+		t.Fatalf("A did not stop at the endpoint switch with the warning:\n%s", s)
+	}
+	st := be.session(context.Background()).States()["HOST_A"]
+	if st.Endpoint.CertificateName != "HOST_A_cert" || st.Cert(newName) == nil {
+		t.Fatalf("before the confirmation: endpoint on %q, new certificate present %v", st.Endpoint.CertificateName, st.Cert(newName) != nil)
+	}
+	d.keys("y") // the switch; the driver waits while the rotation polls for the reconnect
+	s := d.screen()
+	if !strings.Contains(s, "HOST_A rotated: "+newName) || !strings.Contains(s, newName+" expires in 365 days") {
+		t.Fatalf("the rotation did not complete:\n%s", s)
+	}
+	if !strings.Contains(s, "Sales on HOST_A: SYNCHRONIZED") {
+		t.Fatalf("the session is not synchronized after the rotation:\n%s", s)
+	}
+	for h, st := range be.session(context.Background()).States() {
+		if st.Cert("HOST_A_cert") != nil {
+			t.Errorf("%s still holds the old HOST_A_cert", h)
+		}
+		if st.Cert(newName) == nil {
+			t.Errorf("%s lacks %s", h, newName)
+		}
+	}
+	if ep := be.session(context.Background()).States()["HOST_A"].Endpoint; ep.CertificateName != newName {
+		t.Errorf("HOST_A's endpoint uses %q, want %s", ep.CertificateName, newName)
+	}
+}
