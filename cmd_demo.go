@@ -23,11 +23,6 @@ import (
 // The simulator owns the scenarios, so the help text and the seeding agree.
 func demoScenario(name string) (about string, ok bool) { return sim.ScenarioAbout(name) }
 
-func scenarioLine(name string) string {
-	about, _ := demoScenario(name)
-	return fmt.Sprintf("  %-8s %s", name, about)
-}
-
 func newDemoCmd() *cobra.Command {
 	var (
 		tf       tuiFlags
@@ -39,10 +34,8 @@ func newDemoCmd() *cobra.Command {
 		Use:   "demo",
 		Short: "Open the TUI on built-in simulated HOST_A, HOST_B (partners) and HOST_W (witness)",
 		Long: "demo starts three simulated SQL Server instances inside this process, on free loopback ports, and opens\n" +
-			"the TUI on them: a complete walkthrough on any machine, no server needed. Scenarios:\n" +
-			scenarioLine("default") + "\n" + scenarioLine("file") + "\n" + scenarioLine("broken") + "\n" +
-			scenarioLine("expiring-cert") + "\n" +
-			"  (in expiring-cert the header shows the certificate about to expire: R rotates it with the session kept up)",
+			"the TUI on them: a complete walkthrough on any machine, no server needed. Scenarios (the\n" +
+			"troubleshooting ones say what you would notice; v finds why):\n" + scenarioHelp(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, ok := demoScenario(scenario); !ok {
@@ -120,7 +113,9 @@ func startDemo(ctx context.Context, scenario, fault string) (*demo, error) {
 		if in.Name == "HOST_W" {
 			role = plan.RoleWitness
 		}
-		p.Hosts = append(p.Hosts, plan.Host{Name: in.Name, Server: in.Addr, Role: role})
+		// The endpoints listen on each instance's own loopback address,
+		// which is also what the instances call each other in TCP:// URLs.
+		p.Hosts = append(p.Hosts, plan.Host{Name: in.Name, Server: in.Addr, Role: role, Address: in.Address})
 	}
 	if err := plan.Validate(p, now); err != nil {
 		c.Close()

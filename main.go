@@ -42,6 +42,8 @@ func newRootCmd() *cobra.Command {
 		newStatusCmd(),
 		newApplyCmd(),
 		newScriptCmd(),
+		newVerifyCmd(),
+		newStartCmd(),
 		newExpiryCmd(),
 		newRotateCmd(),
 	)

@@ -33,6 +33,8 @@ type sessionBackend struct {
 
 	mu    sync.Mutex
 	typed map[string]string // host -> master key password typed in the TUI
+
+	extra verifyExtras // v and S: tui_backend_verify.go
 }
 
 func newSessionBackend(p *plan.Plan, open func(context.Context, func(string) (string, bool, error)) *session.Session) *sessionBackend {
@@ -98,6 +100,7 @@ func (b *sessionBackend) Snapshot() ui.Snapshot {
 		snap.Hosts = append(snap.Hosts, hi)
 	}
 	snap.Checklist = s.Checklist()
+	b.addExtras(&snap.Checklist)
 	snap.States, snap.Taken = s.States(), time.Now().UTC()
 	return snap
 }
@@ -132,16 +135,25 @@ func (b *sessionBackend) Run(ctx context.Context, ref steps.Ref, opts ui.RunOpti
 			b.mu.Unlock()
 		}()
 	}
+	if r, ok, err := b.runExtra(ctx, ref, nil); ok {
+		return r, err
+	}
 	r, err := s.Run(ctx, ref)
 	return uiResult(r), uiError(err)
 }
 
 func (b *sessionBackend) RunRemedy(ctx context.Context, ref steps.Ref, confirm string) (ui.Result, error) {
+	if r, ok, err := b.runExtra(ctx, ref, &confirm); ok {
+		return r, err
+	}
 	r, err := b.session(ctx).RunRemedy(ctx, ref, confirm)
 	return uiResult(r), uiError(err)
 }
 
 func (b *sessionBackend) ConfirmManual(ctx context.Context, ref steps.Ref) error {
+	if handled, err := b.confirmExtra(ctx, ref); handled {
+		return err
+	}
 	if b.copyFile != nil {
 		if err := b.copyFile(ctx, ref); err != nil {
 			return err

@@ -53,6 +53,7 @@ func (s *Session) Exec(ctx context.Context, host, step string, stmts []tsql.Stat
 		return nil, err
 	}
 	start := s.now()
+	s.noteChange(host, start)
 	st, res, err := s.readState(ctx, hc, batch.String())
 	if st != nil {
 		s.storeState(hc, st)

@@ -233,6 +233,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		return outs
 	}
 	start := s.now()
+	s.noteChange(host, start)
 	st, res, err := s.readState(ctx, hc, batch.String())
 	dur := res.Duration
 	if res.Transport != nil {

@@ -35,6 +35,9 @@ type Session struct {
 	states  map[string]*steps.State
 	failed  map[steps.Ref]error // last run failed and the item is not done yet
 	changed chan struct{}       // closed and replaced on every state change
+	// changedAt is when mirrorcert last sent a change to each host:
+	// error-log lines older than that are history (verify).
+	changedAt map[string]time.Time
 
 	roundTrips atomic.Int64
 	logins     atomic.Int64

@@ -44,7 +44,7 @@ func simPlan(t testing.TB, cl *sim.Cluster, mode string) *plan.Plan {
 		case i == 2:
 			role = plan.RoleWitness
 		}
-		fmt.Fprintf(&b, "  - name: %s\n    server: %s\n    role: %s\n", in.Name, in.Addr, role)
+		fmt.Fprintf(&b, "  - name: %s\n    server: %s\n    role: %s\n    address: %s\n", in.Name, in.Addr, role, in.Address)
 	}
 	b.WriteString("auth:\n  user: sa\n  encrypt: mandatory\n  trust_server_certificate: true\n")
 	b.WriteString("endpoint:\n  name: Endpoint_Mirroring\n  port: 7024\n  encryption: AES\n")

@@ -213,8 +213,14 @@ func mergeConflicts(cs []ConflictInfo) *ConflictInfo {
 // uses (another name, a copy without private key) stays a conflict against
 // the planned name.
 func (b *builder) certName(host string) string {
-	planned := b.p.CertName(host)
-	s := b.states[host]
+	return CertNameFor(b.p, b.states[host], host)
+}
+
+// CertNameFor is host's own certificate name as its state s shows it (see
+// builder.certName): the rotated <planned>_<suffix> its endpoint uses, or
+// the planned name. checks follows the same rule through it.
+func CertNameFor(p *plan.Plan, s *State, host string) string {
+	planned := p.CertName(host)
 	if s == nil || s.Endpoint == nil || s.Endpoint.CertificateName == "" {
 		return planned
 	}

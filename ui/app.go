@@ -112,6 +112,9 @@ type Model struct {
 	placed bool
 	// rot is the certificate rotation R started (ui/rotate.go), nil before.
 	rot *rotation
+	// verifying is set while v's checks run; session is what S started.
+	verifying bool
+	session   sessionInfo
 	// highlights caches highlighted T-SQL by statement text: highlighting
 	// runs on every selection change and the statements rarely change.
 	highlights map[string]string
@@ -208,6 +211,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.rotationDone(msg)
 	case rotationPollMsg:
 		cmd = m.pollRotation(msg)
+	case verifyDoneMsg:
+		m.verifying = false
+		m.applySnapshot(msg.Snap)
+		cmd = m.verified(msg.Err)
+	case sessionMsg:
+		cmd = m.applySession(msg)
+	case pollSessionMsg:
+		if msg.gen != m.session.gen || m.verifier() == nil {
+			return m, nil
+		}
+		cmd = pollSessionCmd(m.opts.Backend, m.verifier())
 	case clearNoteMsg:
 		if msg.Seq == m.note.seq {
 			m.note.text = ""

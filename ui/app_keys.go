@@ -24,6 +24,7 @@ const (
 	dlgMasterKey
 	dlgManual
 	dlgTrust
+	dlgStart
 )
 
 // dialogBox is what every dialog component offers the root.
@@ -105,6 +106,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.RunAll) && m.rotCanRun():
 		m.openRotateAll()
 		return nil
+	case key.Matches(msg, m.keys.Verify):
+		return m.verify()
+	case key.Matches(msg, m.keys.Start):
+		return m.openStart()
 	case key.Matches(msg, m.keys.RunAll):
 		p := m.planAll()
 		if len(p.Run) == 0 {
@@ -230,6 +235,10 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 		// A generated password not yet shown would be lost for good:
 		// requestQuit shows it first and ends once it is stored.
 		return m.requestQuit()
+	case dlgStart:
+		db, dir := d.box.(*dialog.StartForm).Values()
+		m.session.database, m.session.folder = db, dir
+		return startSessionCmd(m.opts.Backend, m.verifier(), db, dir)
 	case dlgManual:
 		return m.startRun(sched.Manual, d.ref, RunOptions{}, "")
 	case dlgTrust:

@@ -70,6 +70,7 @@ func (m *Model) syncRows() {
 				WrapNote: it.Status == steps.Conflict || it.Status == steps.Failed,
 				Running:  busy && run.Ref == it.Ref}
 		}
+		m.markRotateFindings(rows)
 		rows = append(rows, m.rotationRows(hl.Host)...)
 	}
 	m.list.SetRows(rows)
@@ -189,7 +190,7 @@ func (m *Model) manualText(it *steps.Item) string {
 // footer from the keys of what has focus.
 func (m *Model) syncKeys() {
 	k := &m.keys
-	for _, b := range []*key.Binding{&k.ToList, &k.Run, &k.Back, &k.RunAll, &k.Refresh, &k.Rotate, &k.Help, &k.Quit} {
+	for _, b := range []*key.Binding{&k.ToList, &k.Run, &k.Back, &k.RunAll, &k.Refresh, &k.Verify, &k.Start, &k.Rotate, &k.Help, &k.Quit} {
 		b.SetEnabled(false)
 	}
 	k.ForceQuit.SetEnabled(true)
@@ -205,6 +206,7 @@ func (m *Model) syncKeys() {
 	k.Refresh.SetEnabled(m.opts.Backend != nil && !m.refreshing[""])
 	k.RunAll.SetEnabled(m.opts.Backend != nil && !m.sched.RunAll && (m.canRunAll() || m.rotCanRun()))
 	k.Rotate.SetEnabled(m.rotator() != nil && m.rotateHost() != "")
+	m.syncVerifyKeys()
 	tk.Next.SetEnabled(m.focus == focusList && len(m.snap.Checklist.Hosts) > 1)
 	if m.focus == focusDetail {
 		k.ToList.SetEnabled(true)
@@ -225,15 +227,20 @@ func (m *Model) setFooter(nav, navMore []key.Binding) {
 	k := &m.keys
 	lk := &m.list.KeyMap
 	tab := navMore[len(navMore)-1]
-	short := append(append([]key.Binding{}, nav...), tab, lk.Open, k.Run, k.Back, k.RunAll, k.Refresh, k.Help, k.Quit)
+	short := append(append([]key.Binding{}, nav...), tab, lk.Open, k.Run, k.Back, k.RunAll, k.Refresh, k.Verify, k.Start, k.Help, k.Quit)
+	if baseComplete(&m.snap.Checklist) {
+		// Once every host is configured, what comes next is v and S.
+		short = append([]key.Binding{k.Verify, k.Start}, short[:len(short)-4]...)
+		short = append(short, k.Help, k.Quit)
+	}
 	m.footer = footer{short: short, full: [][]key.Binding{
 		append(append([]key.Binding{}, nav...), navMore...),
 		{lk.Open, k.Run, k.Back, k.RunAll},
-		{k.Refresh, k.Rotate, k.Help, k.Quit, k.ForceQuit},
+		{k.Refresh, k.Verify, k.Start, k.Rotate, k.Help, k.Quit, k.ForceQuit},
 	},
 		pinned: []key.Binding{k.Help, k.Quit},
 		// What goes first when 80 columns are not enough: the keys
 		// everyone guesses (arrows), then the rarer ones; y and enter last.
-		drop: append(append([]key.Binding{k.Refresh}, nav...), tab, k.RunAll, k.Back, lk.Open, k.Run),
+		drop: append(append(m.verifyDrop(), k.Refresh), append(nav, tab, k.RunAll, k.Back, lk.Open, k.Run)...),
 	}
 }

@@ -117,7 +117,13 @@ func (m *Model) viewTitle() string {
 	left += st.Subtle.Render(st.Glyphs.Sep + strings.Join(meta, st.Glyphs.Sep))
 	done, total := m.counts("")
 	right := st.Subtle.Render(fmt.Sprintf("%d/%d done", done, total))
-	if m.snap.Checklist.Complete() {
+	switch {
+	case m.session.synchronized:
+		right = st.Complete.Render(SessionText)
+	case m.session.state != "":
+		// Live while the session starts: the poll keeps it fresh.
+		right = st.Subtle.Render(m.session.state)
+	case baseComplete(&m.snap.Checklist):
 		right = st.Complete.Render(CompleteText)
 	}
 	return spread(left, right, m.width)
@@ -269,8 +275,15 @@ func (m *Model) viewStatus() string {
 		}
 		return " " + s
 	}
-	if m.snap.Checklist.Complete() {
-		return " " + st.Complete.Render(CompleteText) + st.Subtle.Render(st.Glyphs.Sep+"every host trusts every other host's certificate")
+	if m.session.synchronized {
+		return " " + st.Complete.Render(SessionText) + st.Subtle.Render(st.Glyphs.Sep+m.session.state)
+	}
+	if baseComplete(&m.snap.Checklist) && (m.note.text == "" || m.note.seq != m.session.noteSeq) {
+		next := "v verifies every host against every other, S starts the session"
+		if m.verifier() == nil {
+			next = "every host trusts every other host's certificate"
+		}
+		return " " + st.Complete.Render(CompleteText) + st.Subtle.Render(st.Glyphs.Sep+next)
 	}
 	if m.note.text != "" {
 		if m.note.isErr {

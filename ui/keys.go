@@ -18,6 +18,8 @@ type KeyMap struct {
 	Back      key.Binding
 	RunAll    key.Binding
 	Refresh   key.Binding
+	Verify    key.Binding // v: the cross-host checks (ui/verify.go)
+	Start     key.Binding // S: start the session
 	Rotate    key.Binding // R: rotate the selected host's certificate (ui/rotate.go)
 	Help      key.Binding
 	Quit      key.Binding
@@ -32,6 +34,8 @@ func DefaultKeyMap() KeyMap {
 		Back:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "back")),
 		RunAll:    key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "run all pending")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		Verify:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify")),
+		Start:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "start session")),
 		Rotate:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate the selected host's certificate")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),

@@ -148,3 +148,22 @@ func TestRotateFromAnExpiryFinding(t *testing.T) {
 	m = press(t, m, "enter")
 	mustShow(t, m, "enter on the finding", "Rotate HOST_A's certificate")
 }
+
+func TestRotateFromAnExpiryFindingOnItsOwnHost(t *testing.T) {
+	m, f := rotModel(t)
+	f.mu.Lock()
+	f.list.Hosts[0].Items = append(f.list.Hosts[0].Items, steps.Item{Ref: steps.Ref{Host: "HOST_A", ID: "check/cert-expiring"},
+		Title: "cert-expiring", Status: steps.Done, Warnings: []string{"HOST_A_cert expires in 5 days"}})
+	f.mu.Unlock()
+	m = press(t, m, "r")
+	if !m.selectRef(steps.Ref{Host: "HOST_A", ID: "check/cert-expiring"}) {
+		t.Fatalf("no finding:\n%s", screen(m))
+	}
+	mustShow(t, m, "the finding", "enter: rotate", "the fix is a rotation of HOST_A's")
+	m.focus = focusDetail
+	m.sync()
+	m = press(t, m, "y")
+	mustShow(t, m, "y on the finding", "Rotate HOST_A's certificate", "2027-11-30")
+	m = press(t, m, "enter")
+	mustShow(t, m, "rotation", "Rotation of HOST_A's certificate")
+}

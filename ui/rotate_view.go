@@ -339,3 +339,22 @@ func (m *Model) noteStyle(isErr bool) lipgloss.Style {
 	}
 	return m.st.OK
 }
+
+// markRotateFindings says on verify's expiry findings that their fix is a
+// rotation, and how to start it.
+func (m *Model) markRotateFindings(rows []checklist.Row) {
+	if m.rotator() == nil {
+		return
+	}
+	for i := range rows {
+		it := &rows[i].Item
+		if !isRotateFinding(it.ID) {
+			continue
+		}
+		host := findingHost(*it)
+		rows[i].Note = "enter: rotate"
+		// Copied: the snapshot's items may share the slice.
+		it.Warnings = append(append([]string(nil), it.Warnings...),
+			"the fix is a rotation of "+host+"'s certificate with the session kept up: press y here (or enter on the finding in the list) to choose the new expiry date and see the steps.")
+	}
+}

@@ -36,6 +36,12 @@ type Row struct {
 // SectionOf is the heading of a checklist item id: "Outbound" or "Inbound
 // from <peer>".
 func SectionOf(id string) string {
+	switch {
+	case strings.HasPrefix(id, "check/"):
+		return "Checks" // verify's findings
+	case strings.HasPrefix(id, "start/"):
+		return "Session" // the start sequence
+	}
 	if rest, ok := strings.CutPrefix(id, "inbound/"); ok {
 		peer, _, _ := strings.Cut(rest, "/")
 		return "Inbound from " + peer
