@@ -128,7 +128,7 @@ func (m *Model) beginRotation(host string, expiry time.Time) tea.Cmd {
 	}
 	m.rot = &rotation{host: host, expiry: expiry, gen: gen}
 	return tea.Batch(rotationCmd(m.opts.Backend, r, gen, host, expiry, false, false),
-		m.rotNote("Reading every host for "+host+"'s rotation"+m.st.Glyphs.Ellipsis, false))
+		m.setNote("Reading every host for "+host+"'s rotation"+m.st.Glyphs.Ellipsis, false))
 }
 
 // rotationDone takes a derived rotation in, then decides what runs next.

@@ -167,3 +167,14 @@ func TestRotateFromAnExpiryFindingOnItsOwnHost(t *testing.T) {
 	m = press(t, m, "enter")
 	mustShow(t, m, "rotation", "Rotation of HOST_A's certificate")
 }
+
+func TestRotationGoldens(t *testing.T) {
+	build := func(keys ...string) func() *Model {
+		return func() *Model {
+			m, _ := rotModel(t)
+			return press(t, m, keys...)
+		}
+	}
+	golden(t, "rotate_steps", build("R", "enter"))
+	golden(t, "rotate_switch_warning", build("R", "enter", "A", "y"))
+}
