@@ -4,10 +4,8 @@ package main
 // plan for it, the binary with a controlled environment, and a FreeTDS check.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -64,30 +62,7 @@ func runWithEnv(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
 	// No run may hang the suite: a blocked read (a FIFO given as a file)
 	// fails its test instead.
-	ctx, cancel := context.WithTimeout(context.Background(), binaryTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, testBinary, args...)
-	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "MIRRORCERT_") && !strings.HasPrefix(kv, "SQLCMD") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("%v did not finish within %v", args, binaryTimeout)
-	}
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
+	return runBounded(t, dir, binaryTimeout, env, args...)
 }
 
 type statusDoc struct {

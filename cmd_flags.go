@@ -190,3 +190,24 @@ func openSession(ctx context.Context, p *plan.Plan, f *connFlags, stderr io.Writ
 	}
 	return s, closeAll, nil
 }
+
+// openReachable is openSession for commands that change or compare every
+// host (start, rotate): a host that cannot be read ends the command with
+// exit 2 before anything is sent. why says why every host is needed.
+func openReachable(ctx context.Context, p *plan.Plan, f *connFlags, stderr io.Writer, mk func(string) (string, bool, error), why string) (*session.Session, func() error, error) {
+	s, closeAll, err := openSession(ctx, p, f, stderr, mk)
+	if err != nil {
+		return nil, nil, exitCode(2, err)
+	}
+	for _, h := range s.Hosts() {
+		if h.Err != nil {
+			closeAll()
+			msg := s.Redactor().Redact(h.Err.Error())
+			if why != "" {
+				msg += "; " + why
+			}
+			return nil, nil, exitCode(2, errors.New(msg))
+		}
+	}
+	return s, closeAll, nil
+}

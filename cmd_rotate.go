@@ -72,7 +72,7 @@ type rotateJSON struct {
 	Synchronized bool             `json:"synchronized"`
 	Database     string           `json:"database"`
 	Steps        []rotateStepJSON `json:"steps"`
-	Findings     []any            `json:"findings"`
+	Findings     []findingJSON    `json:"findings"`
 }
 
 type rotateStepJSON struct {
@@ -114,22 +114,17 @@ func runRotate(cmd *cobra.Command, o *rotateOpts) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, closeAll, err := openSession(ctx, p, &o.cf, stderr, session.MasterKeyFromEnv(nil, nil))
+	s, closeAll, err := openReachable(ctx, p, &o.cf, stderr, session.MasterKeyFromEnv(nil, nil), "rotation changes every host, so all must be reachable")
 	if err != nil {
-		return exitCode(2, err)
+		return err
 	}
 	defer closeAll()
-	for _, h := range s.Hosts() {
-		if h.Err != nil {
-			return exitCode(2, fmt.Errorf("%s; rotation changes every host, so all must be reachable", s.Redactor().Redact(h.Err.Error())))
-		}
-	}
 	out := cmd.OutOrStdout()
 	if o.asJSON {
 		out = stderr // stdout carries only the JSON document
 	}
 	r := &rotator{s: s, p: p, out: out, yes: o.yes, wait: o.wait, expiry: expiry}
-	doc := rotateJSON{Steps: []rotateStepJSON{}, Findings: []any{}}
+	doc := rotateJSON{Steps: []rotateStepJSON{}, Findings: []findingJSON{}}
 	var runErr error
 	for _, host := range hosts {
 		q, err := r.run(ctx, host)
@@ -143,6 +138,20 @@ func runRotate(cmd *cobra.Command, o *rotateOpts) error {
 	}
 	doc.Rotated = runErr == nil && o.yes
 	doc.Synchronized = doc.Rotated && r.synchronized
+	if runErr != nil && ctx.Err() == nil {
+		// What stopped the rotation is usually in a server's error log
+		// (a peer refusing the new certificate): read every host and say.
+		fs := findingsJSON(s, s.Diagnose(ctx, time.Now(), 0))
+		doc.Findings = fs
+		if !o.asJSON && len(fs) > 0 {
+			var b strings.Builder
+			b.WriteString("\nWhat the servers show:\n")
+			for _, f := range fs {
+				writeFindingText(&b, f)
+			}
+			fmt.Fprint(out, b.String())
+		}
+	}
 	fmt.Fprintf(stderr, "transcript: %s\n", s.TranscriptDir())
 	if o.asJSON {
 		if err := writeJSON(cmd.OutOrStdout(), doc); err != nil {

@@ -195,3 +195,34 @@ func TestRotateBadInput(t *testing.T) {
 		t.Fatalf("refused rotate left %v", got)
 	}
 }
+
+// TestRotateFailureIsDiagnosed: when a step fails, rotate reads every host
+// and reports what the servers show, as verify's findings.
+func TestRotateFailureIsDiagnosed(t *testing.T) {
+	cl, planPath, env := startExpiring(t)
+	if err := cl.SetFaults(`HOST_W:fail-on=/FROM BINARY/:error=15151`); err != nil {
+		t.Fatal(err)
+	}
+	r := runWithEnv(t, t.TempDir(), env, "rotate", "--plan", planPath, "--host", "HOST_A", "--expiry", "2028-06-30", "--yes", "--json", "--transcript-dir", t.TempDir())
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var d struct {
+		Rotated  bool `json:"rotated"`
+		Findings []struct {
+			Code, Host string
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	found := false
+	for _, f := range d.Findings {
+		found = found || (f.Code == "cert-expiring" && f.Host == "HOST_A")
+	}
+	if d.Rotated || !found {
+		t.Fatalf("rotated %v, findings %+v: want not rotated and cert-expiring on HOST_A", d.Rotated, d.Findings)
+	}
+	// The old certificate still works: the session is up.
+	waitSynchronized(t, cl)
+}

@@ -104,16 +104,11 @@ func runStart(cmd *cobra.Command, f *startFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, closeAll, err := openSession(ctx, p, &f.cf, stderr, nil)
+	s, closeAll, err := openReachable(ctx, p, &f.cf, stderr, nil, "")
 	if err != nil {
-		return exitCode(2, err)
+		return err
 	}
 	defer closeAll()
-	for _, h := range s.Hosts() {
-		if h.Err != nil {
-			return exitCode(2, fmt.Errorf("%s", s.Redactor().Redact(h.Err.Error())))
-		}
-	}
 	out := cmd.OutOrStdout()
 	if f.asJSON {
 		out = stderr // stdout carries only the JSON document

@@ -32,7 +32,7 @@ func scenarioSymptom(name string) string {
 	case "port-blocked":
 		return "fully configured, yet nothing reaches HOST_B's endpoint"
 	case "expiring-cert":
-		return "a healthy, synchronized session today; the header says what will break it soon (R rotates a host's certificate)"
+		return "Sales is mirrored and synchronized, and all is well today: keep it that way"
 	}
 	about, _ := sim.ScenarioAbout(name)
 	return about

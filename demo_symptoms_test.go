@@ -25,6 +25,7 @@ func TestDemoHelpListsScenariosWithoutTheAnswer(t *testing.T) {
 		"witness-no-logins": {"login"},
 		"endpoint-stopped":  {"stopped"},
 		"port-blocked":      {"port", "block", "firewall"},
+		"expiring-cert":     {"expir", "certificate", "days"},
 	}
 	for n, words := range answers {
 		line := strings.ToLower(scenarioSymptom(n))

@@ -246,19 +246,7 @@ func TestE2EPlanAgainstSimThenStatus(t *testing.T) {
 	const pw = "E2e-Str0ng!Passw0rd"
 	addrs := startSim(t, pw)
 	dir := t.TempDir()
-	planPath := filepath.Join(dir, "plan.yaml")
-	planText := fmt.Sprintf(`hosts:
-  - {name: HOST_A, server: "%s", role: partner}
-  - {name: HOST_B, server: "%s", role: partner}
-  - {name: HOST_W, server: "%s", role: witness}
-auth: {user: sa, encrypt: mandatory, trust_server_certificate: true}
-endpoint: {name: Endpoint_Mirroring, port: 7024}
-certificate: {expiry: %d-11-30}
-transfer: inband
-`, addrs["HOST_A"], addrs["HOST_B"], addrs["HOST_W"], time.Now().Year()+3)
-	if err := os.WriteFile(planPath, []byte(planText), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	planPath := writeSimPlan(t, dir, addrs)
 	tt := startTerm(t, testBinary+" --plan "+planPath+" --log-file "+filepath.Join(dir, "tui.log"), "SQLCMDPASSWORD="+pw, "HOME="+dir)
 	tt.waitFor("every host connected", 20*time.Second, func(s string) bool { return strings.Count(s, "● HOST_") == 3 })
 	tt.send("A")
