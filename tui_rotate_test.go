@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/mirrorcert/mirrorcert/ui"
 )
 
@@ -57,5 +59,33 @@ func TestTUIRotatesTheExpiringCertificate(t *testing.T) {
 	}
 	if ep := be.session(context.Background()).States()["HOST_A"].Endpoint; ep.CertificateName != newName {
 		t.Errorf("HOST_A's endpoint uses %q, want %s", ep.CertificateName, newName)
+	}
+}
+
+// A rotation left after its first step (the program quit) resumes from
+// what the servers show: R with the same date finds the new certificate
+// made and goes on with the imports.
+func TestTUIRotationResumesAfterQuitting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the simulator")
+	}
+	d, _, be := demoDriver(t, "expiring-cert", "", ui.Options{PlanLabel: "demo (test)"})
+	newName := "HOST_A_cert_" + time.Now().UTC().AddDate(1, 0, 0).Format("20060102")
+	d.keys("R", "enter", "enter", "y") // create only
+	if be.session(context.Background()).States()["HOST_A"].Cert(newName) == nil {
+		t.Fatalf("create did not run:\n%s", d.screen())
+	}
+	d2 := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: be, NoColor: true, PlanLabel: "demo (test)"})}
+	d2.m, _ = d2.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d2.run(d2.m.Init())
+	d2.keys("R", "enter")
+	// The selection goes to the first step left: the import on HOST_B.
+	s := d2.screen()
+	if !strings.Contains(s, "1/9 steps done") || !strings.Contains(s, "› • Install "+newName+" on HOST_B") {
+		t.Fatalf("the resumed rotation does not go on with the import:\n%s", s)
+	}
+	d2.keys("tab", "tab") // back to HOST_A
+	if s := d2.screen(); !strings.Contains(s, "✓ Create certificate "+newName+" on HOST_A") {
+		t.Fatalf("the create is not done on HOST_A:\n%s", s)
 	}
 }

@@ -157,7 +157,13 @@ func (m *Model) rotationDone(msg rotationMsg) tea.Cmd {
 	}
 	if msg.Err != nil {
 		rot.err, rot.auto = msg.Err, false
-		return tea.Batch(append(cmds, m.rotNote("Rotation of "+rot.host+": "+shortError(msg.Err), true))...)
+		cmds = append(cmds, m.rotNote("Rotation of "+rot.host+": "+shortError(msg.Err), true))
+		if msg.Poll && rot.built {
+			// A read failing while a host reconnects: keep the last view
+			// and read again; the note says why it is not moving.
+			cmds = append(cmds, m.startPoll())
+		}
+		return tea.Batch(cmds...)
 	}
 	rot.err, rot.view, rot.built = nil, msg.View, true
 	if msg.Ran == nil && !msg.Poll && !m.rotSelected() {

@@ -25,6 +25,7 @@ type fakeRotator struct {
 	expiries  []time.Time
 	states    map[string]*steps.State
 	taken     time.Time
+	failBuild error
 }
 
 func newFakeRotator(hosts ...string) *fakeRotator {
@@ -60,6 +61,9 @@ func (f *fakeRotator) Rotation(_ context.Context, host string, expiry time.Time,
 	defer f.rmu.Unlock()
 	f.builds++
 	f.expiries = append(f.expiries, expiry)
+	if f.failBuild != nil {
+		return RotationView{}, f.failBuild
+	}
 	if refresh && f.done[steps.Ref{Host: host, ID: rotate.IDEndpoint}] && f.waitPolls > 0 {
 		f.waitPolls--
 	}

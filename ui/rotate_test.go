@@ -178,3 +178,19 @@ func TestRotationGoldens(t *testing.T) {
 	golden(t, "rotate_steps", build("R", "enter"))
 	golden(t, "rotate_switch_warning", build("R", "enter", "A", "y"))
 }
+
+func TestRotateShowsWhyItCannotBeDerived(t *testing.T) {
+	m, f := rotModel(t)
+	f.rmu.Lock()
+	f.failBuild = errString("HOST_B could not be read; rotation changes every host, so all must be reachable")
+	f.rmu.Unlock()
+	m = press(t, m, "R", "enter")
+	mustShow(t, m, "build error", "HOST_B could not be read")
+	if strings.Contains(screen(m), "Rotation of HOST_A's certificate") {
+		t.Fatalf("steps shown for a rotation that could not be derived:\n%s", screen(m))
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }

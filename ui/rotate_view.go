@@ -128,8 +128,21 @@ func (m *Model) rotCanRun() bool {
 // replaces, and the sessions' state, live while it waits.
 func (m *Model) rotationLines(w int) []string {
 	rot := m.rot
-	if rot == nil || !rot.built {
+	if rot == nil {
 		return nil
+	}
+	if !rot.built {
+		// Why it cannot be derived (a host not read, no certificate
+		// endpoint): the status line may be showing something else.
+		if rot.note == "" {
+			return nil
+		}
+		wrapped := lipgloss.NewStyle().Width(max(10, w-2)).Render(cleanNote(rot.note))
+		var out []string
+		for _, l := range strings.Split(wrapped, "\n") {
+			out = append(out, " "+m.noteStyle(rot.noteIsErr).Render(l))
+		}
+		return out
 	}
 	st := m.st
 	q := rot.view.Seq
