@@ -89,3 +89,28 @@ func TestTUIRotationResumesAfterQuitting(t *testing.T) {
 		t.Fatalf("the create is not done on HOST_A:\n%s", s)
 	}
 }
+
+// Verify's cert-expiring finding leads to the rotation: v finds it on
+// HOST_A, enter on it asks the date of HOST_A's rotation.
+func TestTUIExpiringFindingLeadsToTheRotation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the simulator")
+	}
+	d, _, _ := demoDriver(t, "expiring-cert", "", ui.Options{PlanLabel: "demo (test)"})
+	d.keys("v")
+	for i := 0; i < 40 && !strings.Contains(d.screen(), "› ✓ cert-expiring"); i++ {
+		d.keys("down")
+	}
+	s := d.screen()
+	if !strings.Contains(s, "› ✓ cert-expiring") || !strings.Contains(s, "enter: rotate") {
+		t.Fatalf("no cert-expiring finding to select after v:\n%s", s)
+	}
+	d.keys("enter")
+	if s := d.screen(); !strings.Contains(s, "Rotate HOST_A's certificate") {
+		t.Fatalf("enter on the finding did not start the rotation:\n%s", s)
+	}
+	d.keys("enter")
+	if s := d.screen(); !strings.Contains(s, "Rotation of HOST_A's certificate") {
+		t.Fatalf("no rotation steps:\n%s", s)
+	}
+}
