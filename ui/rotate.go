@@ -146,6 +146,9 @@ func (m *Model) rotationDone(msg rotationMsg) tea.Cmd {
 		if rot.running == nil || msg.RunID != rot.runID {
 			return nil // a cancelled run's late answer
 		}
+		if rot.cancel != nil {
+			rot.cancel() // the run is over: release its context
+		}
 		rot.running, rot.cancel = nil, nil
 		m.outcomes[*msg.Ran] = outcome{result: msg.Result, err: msg.RunErr}
 		if msg.RunErr != nil {
@@ -165,8 +168,9 @@ func (m *Model) rotationDone(msg rotationMsg) tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	}
+	first := !rot.built
 	rot.err, rot.view, rot.built = nil, msg.View, true
-	if msg.Ran == nil && !msg.Poll && !m.rotSelected() {
+	if first {
 		// R: put the selection on the rotation's first step to run.
 		m.selectRotationNext()
 	}
