@@ -31,6 +31,8 @@ func newSimCmd() *cobra.Command {
 		keyFile  string
 		verbose  bool
 		scenario string
+		count    int
+		ssisdb   simSSISDBFlags
 		fid      simFidelity
 		cms      bool
 	)
@@ -59,12 +61,22 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 			if _, ok := sim.ScenarioAbout(scenario); !ok {
 				return exitCode(2, fmt.Errorf("--scenario %q: use one of %s", scenario, strings.Join(sim.Scenarios(), ", ")))
 			}
-			if basePort < 0 || basePort > 65533 {
-				return exitCode(2, fmt.Errorf("--base-port %d: use 1..65533 (three consecutive ports), or 0 for free ports", basePort))
+			names, err := sim.InstanceNames(count)
+			if err != nil {
+				return exitCode(2, fmt.Errorf("--instances: %w", err))
+			}
+			if basePort < 0 || basePort+len(names)-1 > 65535 {
+				return exitCode(2, fmt.Errorf("--base-port %d: use 1..%d (%d consecutive ports), or 0 for free ports", basePort, 65536-len(names), len(names)))
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			ssis, err := ssisdb.config(sim.DefaultNames()[0], time.Now())
+			if err != nil {
+				return exitCode(2, err)
+			}
 			cfg := sim.Config{
+				Names:    names,
+				SSISDB:   ssis,
 				BasePort: basePort,
 				Password: password,
 				Latency:  latency,
@@ -124,6 +136,8 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 	f.StringVar(&certFile, "cert", "", "TLS certificate PEM file (with --key; default: generated self-signed)")
 	f.StringVar(&keyFile, "key", "", "TLS private key PEM file for --cert")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log connection events and injected faults to stderr")
+	f.IntVar(&count, "instances", 3, "how many instances: HOST_A, HOST_B, HOST_W, then HOST_4 ... HOST_N on the next ports")
+	ssisdb.register(f)
 	f.BoolVar(&cms, "cms", false, "make HOST_A a Central Management Server with every other instance registered (group "+sim.CMSGroup+"), for mirrorcert expiry --cms")
 	f.StringVar(&scenario, "scenario", "default", "what the instances start from: "+strings.Join(sim.Scenarios(), " | ")+" (as for mirrorcert demo)")
 	fid.register(cmd)

@@ -46,6 +46,7 @@ func newRootCmd() *cobra.Command {
 		newStartCmd(),
 		newExpiryCmd(),
 		newRotateCmd(),
+		newScaleoutCmd(),
 	)
 	return root
 }

@@ -37,12 +37,20 @@ func (e *IncompleteError) Error() string {
 }
 
 // Apply runs every pending item on every host: hosts in parallel, items in
-// dependency order. On each host, every item that can run at that moment is
-// sent in one batch with the state re-read; an inbound certificate waits
-// until the peer's certificate exists. An item that fails is not retried in
-// the same Apply. Conflicts are left alone. progress (may be nil) is called
-// from one goroutine at a time.
+// dependency order, in the batches nextBatch plans (the outbound chain, then
+// the whole inbound set once the peers' certificates are known), each with
+// the state re-read appended. An item that fails is not retried in the same
+// Apply, and the items in its batch that need it are skipped on the server
+// and reported as not run. Conflicts are left alone. progress (may be nil)
+// is called from one goroutine at a time.
 func (s *Session) Apply(ctx context.Context, progress func(Event)) error {
+	return s.ApplyAllowed(ctx, nil, progress)
+}
+
+// ApplyAllowed is Apply restricted to the items allow accepts (nil: all):
+// the TUI's run-all, where the operator confirmed a list of items, runs
+// through it so that it sends the same batches as apply.
+func (s *Session) ApplyAllowed(ctx context.Context, allow func(steps.Ref) bool, progress func(Event)) error {
 	var emitMu sync.Mutex
 	emit := func(e Event) {
 		if progress == nil {
@@ -55,13 +63,13 @@ func (s *Session) Apply(ctx context.Context, progress func(Event)) error {
 	sc := &sched{tried: map[steps.Ref]bool{}, inflight: map[steps.Ref]bool{}}
 	var wg sync.WaitGroup
 	for _, name := range s.order {
-		wg.Go(func() { s.applyHost(ctx, name, sc, emit) })
+		wg.Go(func() { s.applyHost(ctx, name, sc, allow, emit) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.summary(sc.tried, emit)
+	return s.summary(sc.tried, allow, emit)
 }
 
 // sched is Apply's shared bookkeeping, guarded by Session.mu.
@@ -70,16 +78,10 @@ type sched struct {
 	inflight map[steps.Ref]bool // being sent right now
 }
 
-// sendable reports whether a pending item (or one whose earlier run failed,
-// in an earlier Apply) can be sent now.
-func (sc *sched) sendable(it steps.Item) bool {
-	return !it.Manual && len(it.Statements) > 0 && len(it.BlockedBy) == 0 && !sc.tried[it.Ref]
-}
-
 // canProgress reports whether ref may still become done during this Apply:
-// it is done, being sent, pending and not yet tried, or blocked only by such
-// items. Conflicts, manual steps, failures and unknown hosts cannot.
-func (sc *sched) canProgress(cl *steps.Checklist, ref steps.Ref, memo map[steps.Ref]bool) bool {
+// it is done, being sent, can be sent and was not tried, or blocked only by
+// such items. Conflicts, manual steps, failures and unknown hosts cannot.
+func (sc *sched) canProgress(cl *steps.Checklist, ref steps.Ref, memo map[steps.Ref]bool, allow func(steps.Ref) bool) bool {
 	if v, ok := memo[ref]; ok {
 		return v
 	}
@@ -91,11 +93,15 @@ func (sc *sched) canProgress(cl *steps.Checklist, ref steps.Ref, memo map[steps.
 	case it.Status == steps.Done, sc.inflight[ref]:
 		v = true
 	case it.Status == steps.Pending, it.Status == steps.Failed:
-		v = sc.sendable(*it)
+		v = sc.candidate(*it, allow)
 	case it.Status == steps.Blocked:
-		v = true
+		// Itself it must be something this Apply may send.
+		v = !it.Manual && !sc.tried[ref] && (allow == nil || allow(ref))
 		for _, b := range it.BlockedBy {
-			if !sc.canProgress(cl, b, memo) {
+			if !v {
+				break
+			}
+			if !sc.canProgress(cl, b, memo, allow) {
 				v = false
 				break
 			}
@@ -105,33 +111,25 @@ func (sc *sched) canProgress(cl *steps.Checklist, ref steps.Ref, memo map[steps.
 	return v
 }
 
-// applyHost is one host's loop: send everything that can run now in one
-// batch; when nothing can, wait while work on another host may still unblock
-// something here; otherwise stop.
-func (s *Session) applyHost(ctx context.Context, host string, sc *sched, emit func(Event)) {
+// applyHost is one host's loop: send the batch nextBatch plans; when there
+// is none, wait while work on another host may still unblock something
+// here; otherwise stop.
+func (s *Session) applyHost(ctx context.Context, host string, sc *sched, allow func(steps.Ref) bool, emit func(Event)) {
 	hc := s.hosts[host]
 	for ctx.Err() == nil {
 		s.mu.Lock()
 		changed := s.changed // taken before reading, so no wake-up is missed
 		s.mu.Unlock()
 		cl := s.Checklist()
-		var batch []steps.Item
-		wait := false
-		memo := map[steps.Ref]bool{}
 		s.mu.Lock()
-		for _, hl := range cl.Hosts {
-			if hl.Host != host {
-				continue
-			}
-			for _, it := range hl.Items {
-				switch {
-				case (it.Status == steps.Pending || it.Status == steps.Failed) && sc.sendable(it):
-					batch = append(batch, it)
-				case it.Status == steps.Blocked && sc.canProgress(&cl, it.Ref, memo):
-					wait = true
-				}
-			}
+		if s.changed != changed {
+			// A state changed while the checklist was built: it may
+			// show a peer as not done that sched already counts as
+			// tried, and the inbound set would go without it.
+			s.mu.Unlock()
+			continue
 		}
+		batch, wait := sc.nextBatch(&cl, host, allow)
 		for _, it := range batch {
 			sc.tried[it.Ref] = true
 			sc.inflight[it.Ref] = true
@@ -148,9 +146,7 @@ func (s *Session) applyHost(ctx context.Context, host string, sc *sched, emit fu
 					return
 				}
 			}
-			select {
-			case <-changed:
-			case <-ctx.Done():
+			if !s.waitForPeers(ctx, host, sc, changed) {
 				return
 			}
 			continue
@@ -193,7 +189,7 @@ func (s *Session) applyHost(ctx context.Context, host string, sc *sched, emit fu
 
 // summary reports what is not done after Apply, as skipped events and an
 // *IncompleteError.
-func (s *Session) summary(tried map[steps.Ref]bool, emit func(Event)) error {
+func (s *Session) summary(tried map[steps.Ref]bool, allow func(steps.Ref) bool, emit func(Event)) error {
 	cl := s.Checklist()
 	inc := &IncompleteError{Details: map[steps.Ref]string{}}
 	for _, h := range s.Hosts() {
@@ -203,7 +199,7 @@ func (s *Session) summary(tried map[steps.Ref]bool, emit func(Event)) error {
 	}
 	for _, hl := range cl.Hosts {
 		for _, it := range hl.Items {
-			if it.Status == steps.Done {
+			if it.Status == steps.Done || (allow != nil && !allow(it.Ref)) {
 				continue
 			}
 			inc.Details[it.Ref] = it.Detail
@@ -225,4 +221,39 @@ func (s *Session) summary(tried map[steps.Ref]bool, emit func(Event)) error {
 	}
 	sort.Strings(inc.Unreachable)
 	return inc
+}
+
+// waitForPeers waits for a state change that may let host send its inbound
+// set, and reports false when ctx ends. Changes that land while another
+// host's outbound batch is still in flight are let pass: the inbound set
+// waits for every peer's certificate anyway, and building the checklist
+// (the client's costliest work) on each of them made its cost grow with
+// the cube of the host count. The host that finishes the last outbound
+// batch clears it from inflight before it signals, so that signal is seen.
+func (s *Session) waitForPeers(ctx context.Context, host string, sc *sched, changed chan struct{}) bool {
+	for {
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return false
+		}
+		s.mu.Lock()
+		busy := sc.outboundInflight(host)
+		changed = s.changed
+		s.mu.Unlock()
+		if !busy {
+			return true
+		}
+	}
+}
+
+// outboundInflight reports whether an outbound item of a host other than
+// host is being sent. Called with Session.mu held.
+func (sc *sched) outboundInflight(host string) bool {
+	for ref := range sc.inflight {
+		if ref.Host != host && strings.HasPrefix(ref.ID, "outbound/") {
+			return true
+		}
+	}
+	return false
 }

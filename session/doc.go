@@ -9,7 +9,7 @@
 //	s := session.Open(ctx, session.Options{Plan: p, ...}) // connects and reads every host concurrently
 //	defer s.Close()
 //	s.Hosts()                  // per-host status: Connected, Err, Version
-//	s.Checklist()              // steps.Build over the last read states (+ Failed for failed runs)
+//	s.Checklist()              // steps.Build over the last read states (+ Failed for failed runs), built once per state change
 //	s.Run(ctx, ref)            // one pending item; the host is re-read in the same round trip
 //	s.RunRemedy(ctx, ref, obj) // a conflict's destructive remedy; obj must equal ConflictInfo.Object
 //	s.ConfirmManual(ctx, ref)  // after a manual file copy: re-read and check
@@ -24,9 +24,14 @@
 // pinned connection; different hosts run in parallel.
 //
 // Round trips: a step's statements and the state re-read after it travel in one
-// batch, and Apply sends every item that can run on a host at that moment in
-// one batch, so apply needs about as many round trips per host as the longest
-// dependency chain of the procedure. Stats counts them.
+// batch. Apply (and ApplyAllowed, the TUI's run-all) sends each host's
+// outbound chain (master key, certificate, endpoint) as one batch, then, once
+// every peer's certificate bytes are known, the whole inbound set (login,
+// user, certificate FROM BINARY, CONNECT for every peer) as one more: with
+// the state read, three round trips per host whatever the number of hosts.
+// Inside a batch an item runs only if the items it needs there ran without
+// error; the others are reported "not run: it needs ..., which failed in the
+// same batch". Stats counts round trips.
 //
 // Errors from statements are *SQLError (host, step, number, severity, state,
 // line within the step, message). After a broken connection the session

@@ -24,12 +24,11 @@ func TestDroppedConnectionAtEachStep(t *testing.T) {
 		`*:drop-on=/FROM BINARY/`,
 		`*:drop-on=/GRANT CONNECT/`,
 		`HOST_B:drop-on=/CREATE ENDPOINT/`,
-		// By position: the session reads each host once, then sends one
-		// batch per wave of the dependency order; drop each wave in turn.
+		// By position: the session reads each host once, then sends the
+		// outbound batch and the inbound batch; drop each in turn.
 		`HOST_A:drop-after=1`,
 		`HOST_A:drop-after=2`,
-		`HOST_A:drop-after=3`,
-		`HOST_A:drop-after=4`,
+		`*:drop-after=1`,
 		`*:drop-after=2`,
 	}
 	for _, spec := range faults {

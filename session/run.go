@@ -34,7 +34,11 @@ type prepared struct {
 	last     int      // last line
 	genMK    string   // generated master key password this item sets
 	err      error    // could not be prepared; not sent
+	skipped  bool     // left out: an item it needs could not be sent
 }
+
+// sent reports whether the item's statements went in the batch.
+func (p *prepared) sent() bool { return p.err == nil && !p.skipped }
 
 // Run runs one pending item on its host and re-reads that host in the same
 // round trip. Blocked, done, conflicting and manual items are refused with an
@@ -202,31 +206,16 @@ func (s *Session) prepare(it steps.Item, remedy bool) prepared {
 func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.Item, remedy bool) []outcome {
 	host := hc.host.Name
 	preps := make([]prepared, len(items))
-	var batch strings.Builder
-	line := 1
+	outs := make([]outcome, len(items))
 	for i, it := range items {
 		preps[i] = s.prepare(it, remedy)
-		p := &preps[i]
-		if p.err != nil {
-			continue
-		}
-		p.first = line
-		for _, t := range p.rendered {
-			batch.WriteString(t)
-			batch.WriteString("\n")
-			line += strings.Count(t, "\n") + 1
-		}
-		p.last = line - 1
+		outs[i].item = it
+		outs[i].err = preps[i].err
 	}
-	outs := make([]outcome, len(items))
+	batch := composeBatch(preps, outs)
 	var sendable bool
 	for i := range preps {
-		outs[i].item = items[i]
-		if preps[i].err != nil {
-			outs[i].err = preps[i].err
-		} else {
-			sendable = true
-		}
+		sendable = sendable || preps[i].sent()
 	}
 	if !sendable {
 		s.recordOutcomes(outs)
@@ -234,7 +223,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 	}
 	start := s.now()
 	s.noteChange(host, start)
-	st, res, err := s.readState(ctx, hc, batch.String())
+	st, res, err := s.readState(ctx, hc, batch)
 	dur := res.Duration
 	if res.Transport != nil {
 		// The batch may or may not have run. Do not send it again:
@@ -246,7 +235,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 		st, err = s.refreshLocked(rctx, hc)
 		cancel()
 		for i := range outs {
-			if preps[i].err != nil {
+			if !preps[i].sent() {
 				continue
 			}
 			outs[i].lost = true
@@ -271,8 +260,10 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			// error): the items after the error never ran. Read again on
 			// its own.
 			s.markNotRun(hc, outs, preps, res)
+			markSkipped(host, outs, preps)
 			st, err = s.refreshLocked(ctx, hc)
 		} else if st != nil {
+			markSkipped(host, outs, preps)
 			s.storeState(hc, st)
 		}
 		if st != nil {
@@ -287,7 +278,7 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 	}
 	sent := 0 // items that shared this round trip, and so its duration
 	for i := range preps {
-		if preps[i].err == nil {
+		if preps[i].sent() {
 			sent++
 		}
 	}
@@ -375,16 +366,15 @@ func (s *Session) markNotRun(hc *hostConn, outs []outcome, preps []prepared, res
 // attribute hands each server error to the item whose lines it falls in.
 func (s *Session) attribute(hc *hostConn, outs []outcome, preps []prepared, res *batchResult) {
 	for _, e := range res.Errors {
-		for i := range preps {
-			p := preps[i]
-			if p.err != nil || e.LineNo < int32(p.first) || e.LineNo > int32(p.last) {
-				continue
-			}
-			se := &SQLError{Host: hc.host.Name, Step: p.item.ID, Number: e.Number, Severity: e.Class, State: e.State,
-				Line: e.LineNo - int32(p.first) + 1, Message: s.red.Redact(e.Message), err: e}
-			if outs[i].err == nil {
-				outs[i].err = se
-			}
+		i := lineOwner(preps, e.LineNo)
+		if i < 0 {
+			continue
+		}
+		p := preps[i]
+		se := &SQLError{Host: hc.host.Name, Step: p.item.ID, Number: e.Number, Severity: e.Class, State: e.State,
+			Line: max(e.LineNo-int32(p.first)+1, 1), Message: s.red.Redact(e.Message), err: e}
+		if outs[i].err == nil {
+			outs[i].err = se
 		}
 	}
 }
@@ -448,13 +438,19 @@ func (s *Session) verifyThumbprint(states map[string]*steps.State, ref steps.Ref
 func (s *Session) recordOutcomes(outs []outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	changed := false
 	for _, o := range outs {
 		// A cancelled run is not a failure: the checklist shows what the
 		// state says (pending or done).
 		if o.err != nil && !errors.Is(o.err, context.Canceled) {
 			s.failed[o.item.Ref] = o.err
-		} else {
+			changed = true
+		} else if _, ok := s.failed[o.item.Ref]; ok {
 			delete(s.failed, o.item.Ref)
+			changed = true
 		}
+	}
+	if changed {
+		s.notifyLocked() // the checklist shows failures: it is due again
 	}
 }

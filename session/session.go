@@ -35,12 +35,14 @@ type Session struct {
 	states  map[string]*steps.State
 	failed  map[steps.Ref]error // last run failed and the item is not done yet
 	changed chan struct{}       // closed and replaced on every state change
+	cache   checklistCache      // the checklist of the current states
 	// changedAt is when mirrorcert last sent a change to each host:
 	// error-log lines older than that are history (verify).
 	changedAt map[string]time.Time
 
 	roundTrips atomic.Int64
 	logins     atomic.Int64
+	builds     atomic.Int64 // checklists built (steps.Build)
 }
 
 // hostConn is one host's pinned connection. mu serialises everything that
@@ -246,7 +248,7 @@ func (s *Session) States() map[string]*steps.State {
 func (s *Session) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Stats{RoundTrips: s.roundTrips.Load(), Logins: s.logins.Load(), PerHost: map[string]int64{}}
+	st := Stats{RoundTrips: s.roundTrips.Load(), Logins: s.logins.Load(), PerHost: map[string]int64{}, ChecklistBuilds: s.builds.Load()}
 	for name, hc := range s.hosts {
 		st.PerHost[name] = hc.trips
 	}
@@ -280,9 +282,10 @@ func (s *Session) legacyHostsLocked() []string {
 	return out
 }
 
-// Checklist builds the checklist from the current states. Items whose last
-// run failed show Failed with the error until the state shows them done.
-func (s *Session) Checklist() steps.Checklist {
+// buildChecklist builds the checklist from the current states. Items whose
+// last run failed show Failed with the error until the state shows them done.
+// Checklist caches it per state change.
+func (s *Session) buildChecklist() steps.Checklist {
 	p := s.effectivePlan()
 	states := s.States()
 	c := steps.Build(p, states, s.now())

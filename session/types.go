@@ -121,4 +121,7 @@ type Stats struct {
 	Logins int64
 	// PerHost is RoundTrips per host.
 	PerHost map[string]int64
+	// ChecklistBuilds is how many times the checklist was built (once per
+	// state change at most).
+	ChecklistBuilds int64
 }

@@ -59,6 +59,9 @@ type Config struct {
 	// MirrorTimeout is how long a failed mirroring connection takes to
 	// report (SET PARTNER's 1418); default engine.DefaultMirrorTimeout.
 	MirrorTimeout time.Duration
+	// SSISDB, if set, is served by the first instance as database SSISDB
+	// (the Scale Out Master's catalog; see ssisdb.go).
+	SSISDB *SSISDB
 
 	// CMS makes the first instance a Central Management Server on which
 	// every other instance is registered (group "Mirroring", registered by
@@ -249,6 +252,11 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		if own != nil {
 			inst.listeners++
 			go func() { inst.served <- inst.srv.Serve(own) }()
+		}
+	}
+	if cfg.SSISDB != nil {
+		if err := c.SetSSISDB(names[0], *cfg.SSISDB); err != nil {
+			return nil, err
 		}
 	}
 	if cfg.CMS {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/steps/tsql"
 )
 
 // expiryWarning is how close to expiry a certificate gets a warning: long
@@ -21,6 +22,11 @@ type builder struct {
 	// denied holds, per host read with too few rights, why (rights.go);
 	// such a host's state is set aside as if it had not been read.
 	denied map[string]string
+	// fromBinary memoises each peer's CREATE CERTIFICATE ... FROM BINARY:
+	// every other host installs the same one, and its text carries the
+	// certificate in hex (about 1.6 KB), so it is made once per Build, not
+	// once per host and peer.
+	fromBinary map[string][]tsql.Statement
 }
 
 // Build derives the whole checklist from the plan and the observed state of
@@ -28,7 +34,7 @@ type builder struct {
 // Unknown and items elsewhere that need them are Blocked. Build is pure: the
 // same inputs give the same checklist.
 func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
-	b := &builder{p: p, now: now.UTC(), file: p.Transfer == plan.TransferFile}
+	b := &builder{p: p, now: now.UTC(), file: p.Transfer == plan.TransferFile, fromBinary: map[string][]tsql.Statement{}}
 	b.states, b.denied = setAsideDenied(states)
 	b.start = p.Certificate.StartDate
 	if b.start.IsZero() {

@@ -175,7 +175,12 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 		case b.file:
 			it.Statements = []tsql.Statement{tsql.CreatePeerCertificateFromFile(name, owner, b.p.CertFile(peer))}
 		case own != nil && own.Encoded != nil:
-			it.Statements = []tsql.Statement{tsql.CreatePeerCertificateFromBinary(name, owner, own.Encoded)}
+			st, ok := b.fromBinary[peer]
+			if !ok {
+				st = []tsql.Statement{tsql.CreatePeerCertificateFromBinary(name, owner, own.Encoded)}
+				b.fromBinary[peer] = st
+			}
+			it.Statements = st[:1:1]
 		case own != nil:
 			// The peer's certificate exists but its bytes were not read
 			// (CERTENCODED needs SQL Server 2012 or later).

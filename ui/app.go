@@ -41,6 +41,10 @@ type Options struct {
 	// ManualCopyBySimulator says that confirming a copy step makes the
 	// simulator copy the file (demo --scenario file).
 	ManualCopyBySimulator bool
+	// ManualHint replaces the manual-step hint ("Copy it by a secure method,
+	// then press y to confirm.") for checklists whose manual steps are not
+	// file copies (SSIS Scale Out: steps run on another machine).
+	ManualHint string
 	// Note is the first status line (e.g. where the form saved the plan).
 	Note string
 	// Snapshot, when set, is shown before the first refresh finishes.

@@ -178,9 +178,12 @@ func (m *Model) manualText(it *steps.Item) string {
 	if it.Changes != "" {
 		text = it.Changes
 	}
-	if m.opts.ManualCopyBySimulator {
+	switch {
+	case m.opts.ManualCopyBySimulator:
 		text += " In this demo, confirming makes the simulator copy the file for you."
-	} else {
+	case m.opts.ManualHint != "":
+		text += " " + m.opts.ManualHint
+	default:
 		text += " Copy it by a secure method, then press y to confirm."
 	}
 	return text

@@ -12,7 +12,8 @@ type Type int
 
 // Column types. Values in Rows use these Go types:
 // Int -> int32, BigInt -> int64, Bit -> bool, NVarChar -> string,
-// VarBinary -> []byte, DateTime -> time.Time (UTC); nil for NULL.
+// VarBinary -> []byte, DateTime -> time.Time (UTC); nil for NULL (and see
+// UniqueIdentifier and DateTimeOffset below).
 const (
 	Int Type = iota
 	BigInt
@@ -20,6 +21,12 @@ const (
 	NVarChar  // nvarchar(Size) or nvarchar(max) when Size <= 0
 	VarBinary // varbinary(Size) or varbinary(max) when Size <= 0
 	DateTime
+	// UniqueIdentifier values are [16]byte in SQL Server's byte order (the
+	// first three groups little-endian), as uniqueidentifier travels.
+	UniqueIdentifier
+	// DateTimeOffset is datetimeoffset(7); values are time.Time, sent with
+	// their zone's offset.
+	DateTimeOffset
 )
 
 // Column describes one result column.

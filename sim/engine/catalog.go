@@ -39,6 +39,7 @@ type database struct {
 	collation  string    // "" is the instance's collation
 	cs         bool      // names compare case-sensitively (collation.go)
 	state      *dbState  // recovery, restore and mirroring state (db_catalog.go)
+	ssis       *SSISDB   // set on the SSISDB database only (ssisdb.go)
 }
 
 type masterKey struct {

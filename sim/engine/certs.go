@@ -29,10 +29,10 @@ import (
 var builtinCertsPEM string
 
 // newSelfSigned makes the key pair and self-signed X.509 certificate that
-// CREATE CERTIFICATE ... WITH SUBJECT generates: RSA-2048, CN = subject,
-// validity from start to expiry.
-func newSelfSigned(subject string, start, expiry time.Time) (*rsa.PrivateKey, []byte, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+// CREATE CERTIFICATE ... WITH SUBJECT generates: RSA-2048 (from the pool),
+// CN = subject, validity from start to expiry.
+func newSelfSigned(pool *keyPool, subject string, start, expiry time.Time) (*rsa.PrivateKey, []byte, error) {
+	key, err := pool.take()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -69,7 +69,7 @@ func (r *runner) createCert(st *createCertStmt) {
 		// An EXPIRY_DATE before the start is accepted, as the documentation's
 		// own example (EXPIRY_DATE = '11/30/2013') shows: the certificate is
 		// simply expired, which is what a tool must then notice.
-		key, der, err := newSelfSigned(*st.Subject, start, expiry)
+		key, der, err := newSelfSigned(in.keys, *st.Subject, start, expiry)
 		if err != nil {
 			panic(newErr(15297, txtBadCertData))
 		}

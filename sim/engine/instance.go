@@ -18,6 +18,7 @@ type instance struct {
 	mu       sync.Mutex
 	cat      *catalog
 	nextSPID atomic.Int32
+	keys     *keyPool    // RSA keys for CREATE CERTIFICATE, made ahead
 	cs       bool        // Options.Collation is case-sensitive; fixed at New
 	mirror   mirrorState // live mirroring connections (mirror_conns.go)
 }
@@ -52,7 +53,7 @@ func New(opts Options) (Instance, error) {
 			return nil, fmt.Errorf("engine: prepare file root: %w", err)
 		}
 	}
-	in := &instance{opts: opts, cs: CaseSensitive(opts.Collation)}
+	in := &instance{opts: opts, cs: CaseSensitive(opts.Collation), keys: newKeyPool(keyPoolSize)}
 	in.nextSPID.Store(50)
 	in.cat = in.seed()
 	return in, nil

@@ -57,6 +57,9 @@ func (in *instance) view(s *session, parts []string) ([]Column, [][]any, bool) {
 		return nil, nil, false
 	}
 	if !strings.EqualFold(schema, "sys") {
+		if cols, rows, ok := in.ssisView(s, dbName, schema, name); ok {
+			return cols, rows, true
+		}
 		if dbName == "" {
 			dbName = s.Database()
 		}

@@ -253,6 +253,8 @@ func (t *tokens) colMetadata(cols []engine.Column) {
 			} else {
 				t.u16(uint16(c.Size))
 			}
+		case engine.UniqueIdentifier, engine.DateTimeOffset:
+			t.extraTypeInfo(c)
 		}
 		t.bvarchar(c.Name)
 	}
@@ -388,6 +390,8 @@ func (t *tokens) value(c engine.Column, v any) {
 			b = b[:c.Size]
 		}
 		t.varValue(isMax(c), ok, b)
+	case engine.UniqueIdentifier, engine.DateTimeOffset:
+		t.extraValue(c, v)
 	}
 }
 

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mirrorcert/mirrorcert/scaleout"
+	"github.com/mirrorcert/mirrorcert/ui"
+)
+
+// newScaleoutCmd is `mirrorcert scaleout`: the SSIS Scale Out master and
+// worker certificate change (Microsoft's "Manage certificates for SQL Server
+// Integration Services Scale Out") as a checklist per machine in the TUI,
+// scripts per machine, and a cross-machine check.
+func newScaleoutCmd() *cobra.Command {
+	var in scaleout.PlanInput
+	var dir string
+	var ascii bool
+	cmd := &cobra.Command{
+		Use:   "scaleout --master NAME --workers NAME[=IP],... [--change master|worker|both]",
+		Short: "SSIS Scale Out: master and worker certificate change, a checklist per machine, scripts, and a cross-machine check",
+		Long: `SSIS Scale Out Master and its Workers authenticate each other over HTTPS with two
+certificates: the master's, bound to the master port with netsh http and named in
+MasterSettings.config (and in SSISDB), and each worker's, named in WorkerSettings.config
+and trusted in the master's Root store. When one thumbprint is left stale, workers
+silently stop taking jobs.
+
+  mirrorcert scaleout --master M --workers W1,W2   the checklist per machine, in the TUI
+  mirrorcert scaleout script                       one PowerShell script per machine
+  mirrorcert scaleout check                        every thumbprint agrees, across files, SSISDB and netsh
+
+In the TUI, on Windows, the steps of the machine mirrorcert runs on run on confirmation
+(PowerShell, from --dir, where the .cer files are); the steps of other machines are shown
+with their commands and confirmed by the operator once done there. Elsewhere every step
+is confirmed by the operator. Then run mirrorcert scaleout check.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if in.Master == "" {
+				return cmd.Help()
+			}
+			p, err := scaleout.NewPlan(in)
+			if err != nil {
+				return exitCode(2, fmt.Errorf("scaleout: %w", err))
+			}
+			local, run := "", psRunner(nil)
+			if runtime.GOOS == "windows" {
+				local, run = os.Getenv("COMPUTERNAME"), runPowerShell
+			}
+			be := newScaleoutBackend(p, scaleout.Meta{Version: version, Date: time.Now().UTC()}, local, dir, run)
+			return runTUI(cmd.Context(), ui.Options{
+				Backend:    be,
+				PlanLabel:  fmt.Sprintf("SSIS Scale Out, --change %s", p.Change),
+				NoColor:    noColor(),
+				ASCII:      ascii,
+				ManualHint: "Run it on that machine (its script does it, and skips what is done), then press y to confirm.",
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&in.Master, "master", "", "the Scale Out Master's host name as the workers' MasterEndpoint names it, then any other names for its certificate (comma-separated)")
+	f.IntVar(&in.Port, "master-port", scaleout.DefaultPort, "the master port the certificate is bound to")
+	f.StringVar(&in.Workers, "workers", "", "the Scale Out Workers, NAME[=IP],...")
+	f.StringVar(&in.Change, "change", "master", "which certificate to replace: master | worker | both")
+	f.StringVar(&in.SQLVersion, "sql-version", "160", "SQL Server major version directory and service suffix: 140 | 150 | 160 | 170")
+	f.StringVar(&in.BinnDir, "binn", "", `folder of MasterSettings.config / WorkerSettings.config (default C:\Program Files\Microsoft SQL Server\VER\DTS\Binn)`)
+	f.StringVar(&in.WorkerAccount, "worker-account", "", `account of the Scale Out Worker service (default NT Service\SSISScaleOutWorkerVER)`)
+	f.IntVar(&in.ValidYears, "valid-years", 2, "validity of new certificates, in years")
+	f.StringVar(&dir, "dir", ".", "folder the local steps run in, where the .cer files are written and found")
+	f.BoolVar(&ascii, "ascii", false, "draw with ASCII only (no box drawing or symbols); NO_COLOR turns colour off")
+	cmd.AddCommand(newScaleoutScriptCmd(), newScaleoutCheckCmd())
+	return cmd
+}
+
+// runPowerShell runs a script file with Windows PowerShell and returns its
+// output and exit code (0 done, 1 failed, 3 waiting for another machine).
+func runPowerShell(ctx context.Context, path string) (string, int, error) {
+	out, err := exec.CommandContext(ctx, "powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File", path).CombinedOutput()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return string(out), ee.ExitCode(), nil
+	}
+	if err != nil {
+		return string(out), -1, err
+	}
+	return string(out), 0, nil
+}

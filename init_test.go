@@ -1,0 +1,46 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// initLine is one line of GODEBUG=inittrace=1:
+// "init PKG @0.5 ms, 0.1 ms clock, 52592 bytes, 733 allocs".
+var initLine = regexp.MustCompile(`^init (\S+) @\S+ ms, (\S+) ms clock, (\d+) bytes, (\d+) allocs$`)
+
+// TestStartupInitIsSmall: every command pays package init before it does
+// anything. chroma's lexers and styles registries parsed every lexer and
+// style there (4.7 MB, 11.8 of 14.2 ms); ui now loads the one lexer and
+// style it uses on first use. Asserted on what init allocates, which does
+// not depend on the machine's load; the bench script reports the clock.
+func TestStartupInitIsSmall(t *testing.T) {
+	r := runWithEnv(t, "", []string{"GODEBUG=inittrace=1"}, "version")
+	if r.code != 0 {
+		t.Fatalf("version: exit %d\n%s", r.code, r.stderr)
+	}
+	const most = 256 << 10 // the largest today is under 60 KB
+	var total int64
+	n := 0
+	for _, ln := range strings.Split(r.stderr, "\n") {
+		m := initLine.FindStringSubmatch(strings.TrimSpace(ln))
+		if m == nil {
+			continue
+		}
+		n++
+		bytes, _ := strconv.ParseInt(m[3], 10, 64)
+		total += bytes
+		if strings.Contains(m[1], "chroma/v2/lexers") || strings.Contains(m[1], "chroma/v2/styles") {
+			t.Errorf("%s is initialised at start-up: it loads every lexer or style", m[1])
+		}
+		if bytes > most {
+			t.Errorf("init of %s allocates %d bytes (over %d)", m[1], bytes, most)
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no inittrace lines in stderr:\n%s", r.stderr)
+	}
+	t.Logf("%d package inits, %d bytes in all", n, total)
+}

@@ -1,0 +1,97 @@
+package session
+
+import (
+	"sync"
+	"time"
+
+	"github.com/mirrorcert/mirrorcert/steps"
+)
+
+// checklistCache holds the checklist built for one state of the session.
+// steps.Build is the costliest thing the client does (on 9 hosts about 300
+// items, with every pending peer certificate in hex), and apply, status and
+// the TUI asked for it dozens of times per state change: 31-41 builds per
+// apply on 3 hosts, 104-165 on 9. Guarded by Session.mu.
+type checklistCache struct {
+	// building serialises builds: when a change wakes every host of an
+	// apply at once, one builds and the others take its result.
+	building sync.Mutex
+
+	// guarded by Session.mu
+	valid   bool
+	version chan struct{} // Session.changed when built: replaced on every change
+	built   time.Time     // the clock when built: dates decide expiry
+	cl      steps.Checklist
+}
+
+// staleAfter bounds how long the clock may move before the checklist is
+// built again: certificate validity and START_DATE are computed from it.
+const staleAfter = time.Minute
+
+// Checklist returns the checklist of the current states: built once per
+// state change (a state read, a host error, a run's outcome) and then
+// handed out as copies. Items whose last run failed show Failed with the
+// error until the state shows them done.
+func (s *Session) Checklist() steps.Checklist {
+	if cl, ok := s.cachedChecklist(); ok {
+		return cl
+	}
+	s.cache.building.Lock()
+	defer s.cache.building.Unlock()
+	if cl, ok := s.cachedChecklist(); ok {
+		return cl // built by whoever held the lock before
+	}
+	now := s.now()
+	s.mu.Lock()
+	version := s.changed
+	s.mu.Unlock()
+	cl := s.buildChecklist()
+	s.builds.Add(1)
+	sealChecklist(&cl)
+	s.mu.Lock()
+	// Only if nothing changed while building: a newer state wins.
+	if s.changed == version {
+		s.cache.valid, s.cache.version, s.cache.built, s.cache.cl = true, version, now, cl
+	}
+	s.mu.Unlock()
+	return copyChecklist(cl)
+}
+
+// cachedChecklist returns a copy of the cached checklist if it is of the
+// current state and clock.
+func (s *Session) cachedChecklist() (steps.Checklist, bool) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &s.cache
+	if !c.valid || c.version != s.changed || now.Sub(c.built).Abs() >= staleAfter {
+		return steps.Checklist{}, false
+	}
+	return copyChecklist(c.cl), true
+}
+
+// sealChecklist caps the slices inside the items, so that a caller that
+// appends to its copy's Warnings or Statements gets a new array instead of
+// writing into the cached one.
+func sealChecklist(cl *steps.Checklist) {
+	for hi := range cl.Hosts {
+		for ii := range cl.Hosts[hi].Items {
+			it := &cl.Hosts[hi].Items[ii]
+			it.Needs = it.Needs[:len(it.Needs):len(it.Needs)]
+			it.BlockedBy = it.BlockedBy[:len(it.BlockedBy):len(it.BlockedBy)]
+			it.Statements = it.Statements[:len(it.Statements):len(it.Statements)]
+			it.Warnings = it.Warnings[:len(it.Warnings):len(it.Warnings)]
+		}
+	}
+}
+
+// copyChecklist copies the host lists and items, so callers may change
+// what they got (the checklist is a value) without touching the cache.
+func copyChecklist(cl steps.Checklist) steps.Checklist {
+	out := steps.Checklist{Hosts: make([]steps.HostList, len(cl.Hosts))}
+	for i, h := range cl.Hosts {
+		h.Items = append([]steps.Item(nil), h.Items...)
+		out.Hosts[i] = h
+	}
+	return out
+}
