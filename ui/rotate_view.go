@@ -93,12 +93,6 @@ func cleanNote(s string) string {
 	return it.Detail
 }
 
-// rotSelected reports whether the selection is on a rotation step.
-func (m *Model) rotSelected() bool {
-	r, ok := m.selectedRef()
-	return ok && m.isRotationRef(r)
-}
-
 // selectRotationNext puts the selection on the rotation's first step to run
 // (or its first step).
 func (m *Model) selectRotationNext() {
