@@ -206,6 +206,7 @@ func scaleoutCheckProfile() ui.CheckProfile {
 		Running:    "Checking every Scale Out thumbprint (as mirrorcert scaleout check does)",
 		Healthy:    "Checks: every Scale Out thumbprint agrees (config files, certificates, SSISDB, netsh)",
 		Next:       "v runs mirrorcert scaleout check again",
+		Found:      "enter shows the evidence and the fix; fix it on that machine, then y checks again",
 		ManualHint: "Do it on that machine, then press y: the check runs again.",
 		NoSession:  true,
 		Auto:       true,

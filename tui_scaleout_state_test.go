@@ -9,8 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/mirrorcert/mirrorcert/scaleout"
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/ui"
 )
 
 // Confirmations survive a restart: written at once, 0600, atomically,
@@ -144,5 +147,42 @@ func TestScaleoutTUIBadCheckInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "s.json")); err == nil {
 		t.Fatal("a state file was left behind by a refused start")
+	}
+}
+
+// Quit midway and start again: the new TUI shows the confirmed steps done,
+// the selection on the next one, and says where they are kept.
+func TestScaleoutTUIResumesAfterRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scaleout-state.json")
+	start := func() (*tuiDriver, *scaleoutBackend) {
+		b := scaleoutTestBackend(t, "master", "", nil)
+		kept, err := loadScaleoutState(path, b.plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.restore(path, kept)
+		d := &tuiDriver{t: t, m: ui.New(ui.Options{Backend: b, PlanLabel: "SSIS Scale Out", NoColor: true,
+			ManualHint: "Run it there, then press y to confirm; the confirmation is kept in " + path + ".",
+			Note:       scaleoutStateNote(path, len(kept)), Checks: scaleoutCheckProfile()})}
+		d.m, _ = d.m.Update(tea.WindowSizeMsg{Width: 200, Height: 40})
+		d.run(d.m.Init())
+		return d, b
+	}
+	d, _ := start()
+	if sc := d.screen(); !strings.Contains(sc, "kept in "+path) {
+		t.Fatalf("the first start does not say where confirmations are kept:\n%s", sc)
+	}
+	d.keys("enter", "y", "y")
+	d, b := start()
+	if it := itemOf(t, b, "MASTER01", "master/create-certificate"); it.Status != steps.Done {
+		t.Fatalf("after a restart: %+v", it)
+	}
+	sc := d.screen()
+	if !strings.Contains(sc, "Resumed: 1 step done, kept in "+path) {
+		t.Fatalf("the resumed TUI:\n%s", sc)
+	}
+	d.keys("enter")
+	if sc := d.screen(); !strings.Contains(sc, "master/bind-certificate") {
+		t.Fatalf("the selection is not on the next step:\n%s", sc)
 	}
 }

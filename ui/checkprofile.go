@@ -14,6 +14,8 @@ import (
 // The zero value is mirroring's.
 type CheckProfile struct {
 	Running, Healthy, Next string
+	// Found ends the note that counts the findings: how to act on them.
+	Found string
 	// ManualHint follows a finding's fix when the fix is done by hand.
 	ManualHint string
 	// NoSession: there is no session to start, S is never offered.

@@ -174,8 +174,8 @@ func (m *Model) verified(err error) tea.Cmd {
 	}
 	// Go to the first finding, so enter shows its evidence and fix.
 	m.SelectNext(func(id string) bool { return strings.HasPrefix(id, "check/") })
-	return m.extraNote(fmt.Sprintf("Checks: %d to fix, %d warning%s, on %d host%s: see Checks in each host's list (enter shows the evidence and the fix, y runs it)",
-		errs, warns, styles.Plural(warns), len(hosts), styles.Plural(len(hosts))), errs > 0)
+	return m.extraNote(fmt.Sprintf("Checks: %d to fix, %d warning%s, on %d host%s: see Checks in each host's list (%s)",
+		errs, warns, styles.Plural(warns), len(hosts), styles.Plural(len(hosts)), orDefault(m.opts.Checks.Found, "enter shows the evidence and the fix, y runs it")), errs > 0)
 }
 
 // applySession takes the session's state and keeps polling while it is
