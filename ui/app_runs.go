@@ -108,7 +108,7 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 			}
 		}
 	}
-	cmds = append(cmds, m.schedule(), m.quitIfDone())
+	cmds = append(cmds, m.schedule(), m.quitIfDone(), m.autoCheck())
 	return tea.Batch(cmds...)
 }
 
