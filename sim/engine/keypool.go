@@ -3,7 +3,7 @@ package engine
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"sync/atomic"
+	"sync"
 )
 
 // keyPoolSize is how many RSA keys an instance keeps ready: the procedure
@@ -19,13 +19,21 @@ const keyPoolSize = 1
 // distinct keys and thumbprints. No goroutine outlives the filling, so a
 // dropped instance leaks nothing.
 type keyPool struct {
-	keys    chan *rsa.PrivateKey
-	filling atomic.Bool
+	keys chan *rsa.PrivateKey
+	gen  func() (*rsa.PrivateKey, error) // rsa.GenerateKey(2048); a test's stand-in
+	mu   sync.Mutex
+	// filling is closed when the running fill ends; nil when none runs.
+	filling chan struct{}
 }
 
 // newKeyPool starts filling a pool of n keys.
 func newKeyPool(n int) *keyPool {
-	p := &keyPool{keys: make(chan *rsa.PrivateKey, n)}
+	return newKeyPoolWith(n, func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+}
+
+// newKeyPoolWith starts filling a pool of n keys made by gen.
+func newKeyPoolWith(n int, gen func() (*rsa.PrivateKey, error)) *keyPool {
+	p := &keyPool{keys: make(chan *rsa.PrivateKey, n), gen: gen}
 	p.refill()
 	return p
 }
@@ -33,13 +41,24 @@ func newKeyPool(n int) *keyPool {
 // refill starts a goroutine that generates keys until the pool is full,
 // unless one is already at it. Called when the instance is created.
 func (p *keyPool) refill() {
-	if !p.filling.CompareAndSwap(false, true) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.filling != nil {
 		return
 	}
+	done := make(chan struct{})
+	p.filling = done
 	go func() {
-		defer p.filling.Store(false)
-		for len(p.keys) < cap(p.keys) {
-			k, err := rsa.GenerateKey(rand.Reader, 2048)
+		defer func() {
+			p.mu.Lock()
+			p.filling = nil
+			p.mu.Unlock()
+			close(done)
+		}()
+		// As many keys as were missing when the fill started: a key taken
+		// meanwhile is not replaced (see take).
+		for need := cap(p.keys) - len(p.keys); need > 0; need-- {
+			k, err := p.gen()
 			if err != nil {
 				return
 			}
@@ -52,15 +71,33 @@ func (p *keyPool) refill() {
 	}()
 }
 
-// take returns a fresh key: a ready one, or one generated now when the pool
-// is empty (a second certificate, as in a rotation). It does not refill the
-// pool: generating in the background right then would compete for the CPU
-// with the very statements the client is waiting for.
+// take returns a fresh key: a ready one; else the one being generated in
+// the background, waited for (generating a second one beside it would
+// double the CPU and leave the first burning it after the client has its
+// answer); else one generated now (a second certificate, as in a rotation).
+// It does not refill the pool: generating in the background right then
+// would compete for the CPU with the very statements the client is waiting
+// for.
 func (p *keyPool) take() (*rsa.PrivateKey, error) {
 	select {
 	case k := <-p.keys:
 		return k, nil
 	default:
-		return rsa.GenerateKey(rand.Reader, 2048)
 	}
+	p.mu.Lock()
+	done := p.filling
+	p.mu.Unlock()
+	if done != nil {
+		select {
+		case k := <-p.keys:
+			return k, nil
+		case <-done:
+			select { // the fill may have ended by delivering it
+			case k := <-p.keys:
+				return k, nil
+			default:
+			}
+		}
+	}
+	return p.gen()
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -56,5 +57,56 @@ func TestCreateCertificateDistinctKeys(t *testing.T) {
 			t.Fatal("two certificates share a key")
 		}
 		seen[n] = true
+	}
+}
+
+// TestKeyPoolTakeWaitsForTheKeyBeingMade: a CREATE CERTIFICATE that arrives
+// while the pool's key is still being generated takes that key instead of
+// generating a second one beside it (which doubled the CPU of a fresh
+// instance and left the first generation running after the answer).
+func TestKeyPoolTakeWaitsForTheKeyBeingMade(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	want := &rsa.PrivateKey{}
+	p := newKeyPoolWith(1, func() (*rsa.PrivateKey, error) {
+		if calls.Add(1) == 1 {
+			<-release
+			return want, nil
+		}
+		return &rsa.PrivateKey{}, nil
+	})
+	got := make(chan *rsa.PrivateKey, 1)
+	go func() {
+		k, err := p.take()
+		if err != nil {
+			t.Error(err)
+		}
+		got <- k
+	}()
+	time.Sleep(50 * time.Millisecond) // take is now waiting (or about to)
+	close(release)
+	select {
+	case k := <-got:
+		if k != want || calls.Load() != 1 {
+			t.Fatalf("take returned the pool's key: %v; generations: %d, want 1", k == want, calls.Load())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("take did not return")
+	}
+	// Once the pool is empty and idle, take generates (a rotation's second certificate).
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		p.mu.Lock()
+		idle := p.filling == nil
+		p.mu.Unlock()
+		if idle {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the fill never ended")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := p.take(); err != nil || calls.Load() != 2 {
+		t.Fatalf("second take: err %v, generations %d, want 2", err, calls.Load())
 	}
 }
