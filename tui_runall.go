@@ -6,8 +6,8 @@ import (
 
 	"github.com/mirrorcert/mirrorcert/session"
 	"github.com/mirrorcert/mirrorcert/steps"
-	"github.com/mirrorcert/mirrorcert/ui"
 	"github.com/mirrorcert/mirrorcert/steps/checks"
+	"github.com/mirrorcert/mirrorcert/ui"
 )
 
 // RunAll runs the items the operator approved with A in the batches apply
