@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -191,28 +190,9 @@ type rotator struct {
 	synchronized bool
 }
 
-// observe reads the live mirroring views of every host concurrently.
-func (r *rotator) observe(ctx context.Context) map[string]*rotate.Live {
-	live := map[string]*rotate.Live{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, h := range r.p.Hosts {
-		wg.Go(func() {
-			l, err := r.s.ReadLive(ctx, h.Name)
-			if err != nil {
-				l = &rotate.Live{}
-			}
-			mu.Lock()
-			live[h.Name] = l
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return live
-}
-
 func (r *rotator) build(ctx context.Context, host string) (rotate.Sequence, error) {
-	return rotate.Build(rotate.Input{Plan: r.p, Host: host, Expiry: r.expiry, Now: time.Now().UTC(), States: r.s.States(), Live: r.observe(ctx)})
+	q, _, err := r.s.Rotation(ctx, host, r.expiry, time.Now().UTC())
+	return q, err
 }
 
 // run takes host's rotation as far as it goes: each round runs what can
@@ -241,16 +221,16 @@ func (r *rotator) run(ctx context.Context, host string) (rotate.Sequence, error)
 		}
 		next := q.Next()
 		if len(next) == 0 {
-			if !hasStatus(q, rotate.Waiting) {
+			if !q.Waiting() {
 				printSequence(r.out, q)
-				return q, fmt.Errorf("rotate %s: stopped: %s; nothing was lost (the old certificate still works), fix it and run rotate again", host, firstStuck(q))
+				return q, fmt.Errorf("rotate %s: stopped: %s; nothing was lost (the old certificate still works), fix it and run rotate again", host, q.Stuck())
 			}
 			if deadline.IsZero() {
 				deadline = time.Now().Add(r.wait)
 			}
 			if time.Now().After(deadline) {
 				printSequence(r.out, q)
-				return q, fmt.Errorf("rotate %s: still waiting after %v: %s; the old certificate is kept, so nothing is broken: run rotate again to finish", host, r.wait, firstStuck(q))
+				return q, fmt.Errorf("rotate %s: still waiting after %v: %s; the old certificate is kept, so nothing is broken: run rotate again to finish", host, r.wait, q.Stuck())
 			}
 			select {
 			case <-ctx.Done():
@@ -261,12 +241,8 @@ func (r *rotator) run(ctx context.Context, host string) (rotate.Sequence, error)
 		} else {
 			// Steps of one stage (the imports, the drops) are independent;
 			// run the first stage's steps, then read everything back.
-			stage := next[0].ID
 			sent++
-			for _, st := range next {
-				if st.ID != stage {
-					continue
-				}
+			for _, st := range q.Stage() {
 				if st.Live {
 					fmt.Fprintf(r.out, "\nWARNING: %s\n", st.Detail)
 				}
@@ -292,31 +268,6 @@ func (r *rotator) run(ctx context.Context, host string) (rotate.Sequence, error)
 		}
 	}
 	return q, fmt.Errorf("rotate %s: did not finish; run it again", host)
-}
-
-func hasStatus(q rotate.Sequence, st rotate.Status) bool {
-	for _, s := range q.Steps {
-		if s.Status == st {
-			return true
-		}
-	}
-	return false
-}
-
-// firstStuck describes the first step that is neither done nor blocked
-// behind another.
-func firstStuck(q rotate.Sequence) string {
-	for _, s := range q.Steps {
-		if s.Status == rotate.Conflict || s.Status == rotate.Waiting {
-			return fmt.Sprintf("%s on %s: %s", s.ID, s.Host, s.Detail)
-		}
-	}
-	for _, s := range q.Steps {
-		if s.Status != rotate.Done {
-			return fmt.Sprintf("%s on %s: %s", s.ID, s.Host, s.Detail)
-		}
-	}
-	return "nothing"
 }
 
 func printSequence(w io.Writer, q rotate.Sequence) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mirrorcert/mirrorcert/plan"
 	"github.com/mirrorcert/mirrorcert/session"
@@ -100,6 +101,7 @@ func (b *sessionBackend) Snapshot() ui.Snapshot {
 	}
 	snap.Checklist = s.Checklist()
 	b.addExtras(&snap.Checklist)
+	snap.States, snap.Taken = s.States(), time.Now().UTC()
 	return snap
 }
 

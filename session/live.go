@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/mirrorcert/mirrorcert/steps/rotate"
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
@@ -44,4 +46,35 @@ func (s *Session) ReadLive(ctx context.Context, host string) (*rotate.Live, erro
 		l.Sessions = append(l.Sessions, rotate.Session{Database: str(col(r, 0)), State: str(col(r, 1)), Partner: str(col(r, 2))})
 	}
 	return l, nil
+}
+
+// ReadLiveAll reads every host's mirroring views concurrently. A host whose
+// views could not be read has a Live with Read false.
+func (s *Session) ReadLiveAll(ctx context.Context) map[string]*rotate.Live {
+	live := make(map[string]*rotate.Live, len(s.order))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, name := range s.order {
+		wg.Go(func() {
+			l, err := s.ReadLive(ctx, name)
+			if err != nil || l == nil {
+				l = &rotate.Live{}
+			}
+			mu.Lock()
+			live[name] = l
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return live
+}
+
+// Rotation derives host's rotation to a certificate expiring on expiry from
+// the states last read and the live views read now. The CLI and the TUI
+// both drive a rotation through it, so they agree on every step. The live
+// views are returned too: they are the sessions' state to show.
+func (s *Session) Rotation(ctx context.Context, host string, expiry, now time.Time) (rotate.Sequence, map[string]*rotate.Live, error) {
+	live := s.ReadLiveAll(ctx)
+	q, err := rotate.Build(rotate.Input{Plan: s.plan, Host: host, Expiry: expiry, Now: now, States: s.States(), Live: live})
+	return q, live, err
 }

@@ -115,6 +115,8 @@ type Model struct {
 	trustAsked bool
 	// placed is set once the selection was put on the first runnable step.
 	placed bool
+	// rot is the certificate rotation R started (ui/rotate.go), nil before.
+	rot *rotation
 	// verifying is set while v's checks run; session is what S started.
 	verifying bool
 	session   sessionInfo
@@ -214,6 +216,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.batchStep(msg)
 	case batchDoneMsg:
 		cmd = m.batchDone(msg)
+	case rotationMsg:
+		cmd = m.rotationDone(msg)
+	case rotationPollMsg:
+		cmd = m.pollRotation(msg)
 	case verifyDoneMsg:
 		m.verifying = false
 		m.applySnapshot(msg.Snap)
@@ -246,10 +252,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // Running reports whether a step runs or a host is being read: work whose
 // result is still to come (scripted drivers wait for it).
-func (m *Model) Running() bool { return m.busy() }
+func (m *Model) Running() bool { return m.busy() || m.rotPolling() }
 
 // busy reports whether anything is in flight (the spinner only ticks then).
-func (m *Model) busy() bool { return m.sched.Busy("") || len(m.refreshing) > 0 }
+func (m *Model) busy() bool {
+	return m.sched.Busy("") || len(m.refreshing) > 0 || m.rotBusy()
+}
 
 // setNote shows a status-line message and clears it later.
 func (m *Model) setNote(text string, isErr bool) tea.Cmd {

@@ -54,7 +54,20 @@ func (m *Model) startBatch(br BatchRunner, refs []steps.Ref) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &batchRun{runs: map[string]uint64{}, ran: map[steps.Ref][]tsql.Statement{}}
 	passwords := map[string]string{}
+	var send []steps.Ref
 	for _, r := range refs {
+		if _, ok := b.runs[r.Host]; !ok {
+			run, ok := m.sched.Start(sched.Step, r)
+			if !ok {
+				// Something else runs there (a rotation): that host's
+				// steps wait for the next A rather than run beside it.
+				continue
+			}
+			b.runs[r.Host] = run.ID
+			b.id = run.ID
+			m.cancels[run.ID] = cancel
+		}
+		send = append(send, r)
 		b.ran[r] = m.statementsFor(sched.Step, r)
 		delete(m.outcomes, r)
 		if r.ID == steps.IDMasterKey {
@@ -63,17 +76,8 @@ func (m *Model) startBatch(br BatchRunner, refs []steps.Ref) tea.Cmd {
 				passwords[r.Host] = pw
 			}
 		}
-		if _, ok := b.runs[r.Host]; ok {
-			continue
-		}
-		run, ok := m.sched.Start(sched.Step, r)
-		if !ok {
-			continue // confirmAll is not offered while a host runs
-		}
-		b.runs[r.Host] = run.ID
-		b.id = run.ID
-		m.cancels[run.ID] = cancel
 	}
+	refs = send
 	if len(b.runs) == 0 {
 		cancel()
 		return m.closeRunAll()

@@ -90,7 +90,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
-		if !m.sched.Busy("") && !m.pw.Pending() {
+		if !m.sched.Busy("") && !m.rotBusy() && !m.pw.Pending() {
 			return tea.Quit
 		}
 		m.openQuit(m.cancelAll())
@@ -101,6 +101,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
+	case key.Matches(msg, m.keys.Rotate) && m.keys.Rotate.Enabled():
+		return m.openRotate(m.rotateHost())
+	case key.Matches(msg, m.keys.RunAll) && m.rotCanRun():
+		m.openRotateAll()
+		return nil
 	case key.Matches(msg, m.keys.Verify):
 		return m.verify()
 	case key.Matches(msg, m.keys.Start):
@@ -125,6 +130,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if m.list.Update(msg) == checklist.Open {
+		if it, ok := m.selectedItem(); ok && isRotateFinding(it.ID) {
+			return m.openRotate(findingHost(it))
+		}
 		m.focus = focusDetail
 		m.detail.Top()
 	}
@@ -148,6 +156,12 @@ func (m *Model) runSelected() tea.Cmd {
 	it, ok := m.selectedItem()
 	if !ok {
 		return nil
+	}
+	if m.isRotationRef(it.Ref) {
+		return m.runRotationSelected(it)
+	}
+	if isRotateFinding(it.ID) {
+		return m.openRotate(findingHost(it))
 	}
 	if r, busy := m.sched.Running[it.Host]; busy {
 		return m.setNote(fmt.Sprintf("%s is still running %s", it.Host, m.title(r.Ref)), true)
@@ -202,7 +216,7 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 			m.ask.Forget()
 			return m.setNote("Nothing ran: run all pending was cancelled at the master key passwords", false)
 		}
-		return nil
+		return m.rotationCancelled(d)
 	}
 	m.closeDialog()
 	switch d.kind {
@@ -245,8 +259,9 @@ func (m *Model) handleDialog(msg tea.KeyPressMsg) tea.Cmd {
 			return m.beginRunAll(refs)
 		}
 		return m.startRun(sched.Step, d.ref, RunOptions{MasterKeyPassword: val}, "")
+	default:
+		return m.rotationDialog(d)
 	}
-	return nil
 }
 
 // askNextForAll asks the master key password for the next host in the

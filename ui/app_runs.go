@@ -26,6 +26,7 @@ func (m *Model) refresh() tea.Cmd {
 	if !wasBusy {
 		cmds = append(cmds, m.spin.Tick)
 	}
+	cmds = append(cmds, m.refreshRotation())
 	return tea.Batch(cmds...)
 }
 
@@ -184,6 +185,7 @@ func (m *Model) cancelAll() []string {
 			out = append(out, fmt.Sprintf("%s: %s", h.Host, m.title(r.Ref)))
 		}
 	}
+	out = append(out, m.cancelRotation()...)
 	m.sched.EndAll()
 	m.endRunAll()
 	return out

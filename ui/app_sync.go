@@ -70,6 +70,8 @@ func (m *Model) syncRows() {
 				WrapNote: it.Status == steps.Conflict || it.Status == steps.Failed,
 				Running:  busy && run.Ref == it.Ref}
 		}
+		m.markRotateFindings(rows)
+		rows = append(rows, m.rotationRows(hl.Host)...)
 	}
 	m.list.SetRows(rows)
 	m.list.SetSpinner(m.spinFrame())
@@ -128,7 +130,7 @@ func (m *Model) syncDetail() {
 		if it.Manual {
 			in.Manual = m.manualText(&it)
 		}
-		if r, ok := m.sched.Running[it.Host]; ok && r.Ref == it.Ref {
+		if r, ok := m.sched.Running[it.Host]; (ok && r.Ref == it.Ref) || m.rotRunning(it.Ref) {
 			in.Running, in.Spin = true, m.spinFrame()
 		} else if o, ok := m.outcomes[it.Ref]; ok {
 			in.Outcome = detailOutcome(o)
@@ -191,7 +193,7 @@ func (m *Model) manualText(it *steps.Item) string {
 // footer from the keys of what has focus.
 func (m *Model) syncKeys() {
 	k := &m.keys
-	for _, b := range []*key.Binding{&k.ToList, &k.Run, &k.Back, &k.RunAll, &k.Refresh, &k.Verify, &k.Start, &k.Help, &k.Quit} {
+	for _, b := range []*key.Binding{&k.ToList, &k.Run, &k.Back, &k.RunAll, &k.Refresh, &k.Verify, &k.Start, &k.Rotate, &k.Help, &k.Quit} {
 		b.SetEnabled(false)
 	}
 	k.ForceQuit.SetEnabled(true)
@@ -205,7 +207,8 @@ func (m *Model) syncKeys() {
 	k.Help.SetEnabled(true)
 	k.Quit.SetEnabled(true)
 	k.Refresh.SetEnabled(m.opts.Backend != nil && !m.refreshing[""])
-	k.RunAll.SetEnabled(m.opts.Backend != nil && !m.sched.RunAll && m.canRunAll())
+	k.RunAll.SetEnabled(m.opts.Backend != nil && !m.sched.RunAll && (m.canRunAll() || m.rotCanRun()))
+	k.Rotate.SetEnabled(m.rotator() != nil && m.rotateHost() != "")
 	m.syncVerifyKeys()
 	tk.Next.SetEnabled(m.focus == focusList && len(m.snap.Checklist.Hosts) > 1)
 	if m.focus == focusDetail {
@@ -214,6 +217,7 @@ func (m *Model) syncKeys() {
 		it, ok := m.selectedItem()
 		k.Run.SetEnabled(ok && !m.sched.Busy(it.Host) && m.opts.Backend != nil && canRun(&it))
 		k.Run.SetHelp("y", runLabel(&it))
+		m.syncRotationRunKey(it)
 		m.setFooter([]key.Binding{dk.Up, dk.Down}, []key.Binding{dk.PageUp, dk.PageDown, k.ToList})
 		return
 	}
@@ -235,7 +239,7 @@ func (m *Model) setFooter(nav, navMore []key.Binding) {
 	m.footer = footer{short: short, full: [][]key.Binding{
 		append(append([]key.Binding{}, nav...), navMore...),
 		{lk.Open, k.Run, k.Back, k.RunAll},
-		{k.Refresh, k.Verify, k.Start, k.Help, k.Quit, k.ForceQuit},
+		{k.Refresh, k.Verify, k.Start, k.Rotate, k.Help, k.Quit, k.ForceQuit},
 	},
 		pinned: []key.Binding{k.Help, k.Quit},
 		// What goes first when 80 columns are not enough: the keys

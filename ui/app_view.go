@@ -44,7 +44,7 @@ func (m *Model) listWidth() int {
 // connection error shown above it.
 func (m *Model) listSize() (int, int) {
 	w := m.listWidth()
-	return w, max(1, m.bodyHeight()-len(m.hostErrorLines(w)))
+	return w, max(1, m.bodyHeight()-len(m.hostErrorLines(w))-len(m.rotationLines(w)))
 }
 
 // detailSize is the detail pane's size.
@@ -96,7 +96,7 @@ type chrome struct{ title, hostInfo, footer string }
 // renderChrome draws the chrome.
 func (m *Model) renderChrome() {
 	w := m.width
-	m.chrome = chrome{title: styles.Fit(m.viewTitle(), w), hostInfo: styles.Fit(m.viewHostInfo(), w),
+	m.chrome = chrome{title: styles.Fit(m.viewTitle(), w), hostInfo: styles.Fit(spread(m.viewHostInfo(), m.viewExpiry(), w), w),
 		footer: styles.Fit(m.help.ShortHelpView(m.footer.fit(&m.help, w)), w)}
 }
 
@@ -233,7 +233,7 @@ func fitAll(lines []string, w int) []string {
 // above its checklist: the header line has room for only its start, and the
 // error is what the operator must act on.
 func (m *Model) listWithHostError(w, h int) []string {
-	out := fitAll(m.hostErrorLines(w), w)
+	out := fitAll(append(m.hostErrorLines(w), m.rotationLines(w)...), w)
 	return styles.PadLines(append(out, m.list.Lines()...), h)
 }
 

@@ -35,6 +35,13 @@ type Snapshot struct {
 	Seq       uint64
 	Hosts     []HostInfo
 	Checklist steps.Checklist
+	// States is what was read from each host (nil when not read); the
+	// header's certificate expiry and the rotation are derived from it.
+	// Read-only: the backend may share it.
+	States map[string]*steps.State
+	// Taken is when the snapshot was taken: the UI's clock, so that View
+	// reads none.
+	Taken time.Time
 }
 
 // RunOptions carry what the operator supplied for one run. They live only in

@@ -20,6 +20,7 @@ type KeyMap struct {
 	Refresh   key.Binding
 	Verify    key.Binding // v: the cross-host checks (ui/verify.go)
 	Start     key.Binding // S: start the session
+	Rotate    key.Binding // R: rotate the selected host's certificate (ui/rotate.go)
 	Help      key.Binding
 	Quit      key.Binding
 	ForceQuit key.Binding
@@ -35,6 +36,7 @@ func DefaultKeyMap() KeyMap {
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Verify:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify")),
 		Start:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "start session")),
+		Rotate:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate the selected host's certificate")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel and quit")),

@@ -415,3 +415,49 @@ func keyDesc(enc string) string {
 // sameName compares object names as a case-insensitive collation does, the
 // default of SQL Server installations.
 func sameName(a, b string) bool { return strings.EqualFold(a, b) }
+
+// Stage is what a driver runs next: the pending steps of the first stage
+// that has any (the imports on every peer, the drops on every host). Steps
+// of one stage are independent of each other; after them everything is
+// read back and the sequence built again. Both the CLI and the TUI drive a
+// rotation by it.
+func (q Sequence) Stage() []Step {
+	next := q.Next()
+	if len(next) == 0 {
+		return nil
+	}
+	var out []Step
+	for _, s := range next {
+		if s.ID == next[0].ID {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Waiting reports whether some step waits for the servers (a reconnect):
+// reading again later may let the rotation go on.
+func (q Sequence) Waiting() bool {
+	for _, s := range q.Steps {
+		if s.Status == Waiting {
+			return true
+		}
+	}
+	return false
+}
+
+// Stuck describes the first step that holds the rotation up: a conflict or
+// a wait first, else the first step not done.
+func (q Sequence) Stuck() string {
+	for _, s := range q.Steps {
+		if s.Status == Conflict || s.Status == Waiting {
+			return fmt.Sprintf("%s on %s: %s", s.ID, s.Host, s.Detail)
+		}
+	}
+	for _, s := range q.Steps {
+		if s.Status != Done {
+			return fmt.Sprintf("%s on %s: %s", s.ID, s.Host, s.Detail)
+		}
+	}
+	return "nothing"
+}

@@ -241,3 +241,30 @@ func TestBuildRefuses(t *testing.T) {
 	}
 	_ = states
 }
+
+func TestStageWaitingStuck(t *testing.T) {
+	q := Sequence{Steps: []Step{
+		{Host: "A", ID: IDCreate, Status: Done},
+		{Host: "B", ID: IDImport, Status: Pending},
+		{Host: "W", ID: IDImport, Status: Pending},
+		{Host: "A", ID: IDEndpoint, Status: Blocked, Detail: "waits"},
+		{Host: "A", ID: IDDropOld, Status: Pending},
+	}}
+	st := q.Stage()
+	if len(st) != 2 || st[0].Host != "B" || st[1].Host != "W" {
+		t.Fatalf("Stage = %+v, want the two imports only", st)
+	}
+	if q.Waiting() {
+		t.Fatal("Waiting with no waiting step")
+	}
+	if got := q.Stuck(); got != "rotate/import on B: " {
+		t.Fatalf("Stuck = %q", got)
+	}
+	q.Steps[3].Status = Waiting
+	if !q.Waiting() || q.Stuck() != "rotate/endpoint on A: waits" {
+		t.Fatalf("Waiting/Stuck with a waiting step: %v %q", q.Waiting(), q.Stuck())
+	}
+	if (Sequence{Steps: []Step{{Status: Done}}}).Stage() != nil {
+		t.Fatal("Stage of a complete sequence is not empty")
+	}
+}
