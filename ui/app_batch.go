@@ -119,7 +119,10 @@ func waitBatch(ch chan tea.Msg) tea.Cmd {
 }
 
 // batchStep records one step's result and shows the host's next approved
-// step as the one running.
+// step as the one running. A host whose every approved step has its result
+// is idle at once, and when every host is, `A` ends there and then, in the
+// same update as its last result (its passwords are shown with the
+// checklist's completion, as when A ran step by step).
 func (m *Model) batchStep(msg batchStepMsg) tea.Cmd {
 	b := m.batch
 	if b == nil || b.id != msg.Batch {
@@ -130,22 +133,40 @@ func (m *Model) batchStep(msg batchStepMsg) tea.Cmd {
 	if id, ok := b.runs[msg.Host]; ok {
 		if next, ok := m.nextApproved(msg.Host, b); ok {
 			m.sched.Running[msg.Host] = sched.Run{ID: id, Ref: next, Kind: sched.Step}
+		} else {
+			m.sched.Finish(msg.Host, id)
+			delete(m.cancels, id) // the runner's goroutine cancels when it returns
+			delete(b.runs, msg.Host)
 		}
 	}
-	cmds = append(cmds, waitBatch(b.ch), m.quitIfDone())
-	return tea.Batch(cmds...)
+	if len(b.runs) > 0 {
+		cmds = append(cmds, waitBatch(b.ch))
+	} else {
+		// Nothing is left to report but the runner's end.
+		m.batch = nil
+		if m.sched.RunAll {
+			cmds = append(cmds, m.closeRunAll())
+		}
+	}
+	return tea.Batch(append(cmds, m.quitIfDone())...)
 }
 
-// nextApproved is host's first approved step without a result yet.
+// nextApproved is host's first approved step without a result yet, in
+// checklist order.
 func (m *Model) nextApproved(host string, b *batchRun) (steps.Ref, bool) {
 	for _, hl := range m.snap.Checklist.Hosts {
 		if hl.Host != host {
 			continue
 		}
 		for _, it := range hl.Items {
-			if _, waiting := b.ran[it.Ref]; waiting && it.Status != steps.Done {
+			if _, waiting := b.ran[it.Ref]; waiting {
 				return it.Ref, true
 			}
+		}
+	}
+	for r := range b.ran { // not in the checklist shown: still awaited
+		if r.Host == host {
+			return r, true
 		}
 	}
 	return steps.Ref{}, false
