@@ -70,13 +70,12 @@ func TestTUIQuitDuringRunAllBatches(t *testing.T) {
 		t.Fatal("a host is still busy after A's batches ended")
 	}
 	d.keys("n")
-	t.Logf("after the cancel, password dialog shown: %v", pwDialog(d.screen()))
-	if s := d.screen(); pwDialog(s) {
-		if !strings.Contains(s, "may have been created: check") {
-			t.Errorf("a password from a cancelled batch is not marked uncertain:\n%s", s)
-		}
-		d.dismissPasswords()
+	// The master keys' batches were cut off on the wire: whether CREATE
+	// MASTER KEY ran is unknown, so each generated password is shown.
+	if s := d.screen(); !pwDialog(s) || !strings.Contains(s, "may have been created: check") {
+		t.Fatalf("the cancelled batches' master key passwords are not shown as uncertain:\n%s", s)
 	}
+	d.dismissPasswords()
 	// A runs again, to the end, after the cancel.
 	d.keys("A", "y")
 	d.dismissPasswords()
