@@ -23,6 +23,8 @@ func newScaleoutCmd() *cobra.Command {
 	var in scaleout.PlanInput
 	var dir string
 	var ascii bool
+	var co scaleoutCheckOpts
+	var statePath string
 	cmd := &cobra.Command{
 		Use:   "scaleout --master NAME --workers NAME[=IP],... [--change master|worker|both]",
 		Short: "SSIS Scale Out: master and worker certificate change, a checklist per machine, scripts, and a cross-machine check",
@@ -39,7 +41,13 @@ silently stop taking jobs.
 In the TUI, on Windows, the steps of the machine mirrorcert runs on run on confirmation
 (PowerShell, from --dir, where the .cer files are); the steps of other machines are shown
 with their commands and confirmed by the operator once done there. Elsewhere every step
-is confirmed by the operator. Then run mirrorcert scaleout check.`,
+is confirmed by the operator.
+
+Once every step is done, the TUI runs mirrorcert scaleout check with the check's inputs
+given here (--master-config, --worker-config NAME=FILE, --master-cert, --worker-cert
+NAME=FILE, --ssisdb SERVER with the connection flags; on Windows also this machine's
+stores and netsh binding) and shows each finding under Checks on its machine; v runs it
+again at any time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in.Master == "" {
@@ -53,13 +61,32 @@ is confirmed by the operator. Then run mirrorcert scaleout check.`,
 			if runtime.GOOS == "windows" {
 				local, run = os.Getenv("COMPUTERNAME"), runPowerShell
 			}
+			co.master = p.Master
+			if cmd.Flags().Changed("master-port") {
+				co.port = p.Port
+			}
+			checks, err := newScaleoutChecks(cmd, co)
+			if err != nil {
+				return exitCode(2, fmt.Errorf("scaleout: %w", err))
+			}
 			be := newScaleoutBackend(p, scaleout.Meta{Version: version, Date: time.Now().UTC()}, local, dir, run)
+			be.checks = checks
+			if statePath == "" {
+				statePath = defaultScaleoutStatePath(p)
+			}
+			kept, err := loadScaleoutState(statePath, p)
+			if err != nil {
+				return exitCode(2, fmt.Errorf("scaleout: --state: %w", err))
+			}
+			be.restore(statePath, kept)
 			return runTUI(cmd.Context(), ui.Options{
 				Backend:    be,
 				PlanLabel:  fmt.Sprintf("SSIS Scale Out, --change %s", p.Change),
 				NoColor:    noColor(),
 				ASCII:      ascii,
-				ManualHint: "Run it on that machine (its script does it, and skips what is done), then press y to confirm.",
+				ManualHint: "Run it on that machine (its script does it, and skips what is done), then press y to confirm; the confirmation is kept in " + statePath + ".",
+				Note:       scaleoutStateNote(statePath, len(kept)),
+				Checks:     scaleoutCheckProfile(),
 			})
 		},
 	}
@@ -72,8 +99,10 @@ is confirmed by the operator. Then run mirrorcert scaleout check.`,
 	f.StringVar(&in.BinnDir, "binn", "", `folder of MasterSettings.config / WorkerSettings.config (default C:\Program Files\Microsoft SQL Server\VER\DTS\Binn)`)
 	f.StringVar(&in.WorkerAccount, "worker-account", "", `account of the Scale Out Worker service (default NT Service\SSISScaleOutWorkerVER)`)
 	f.IntVar(&in.ValidYears, "valid-years", 2, "validity of new certificates, in years")
+	f.StringVar(&statePath, "state", "", "file that keeps the steps confirmed or run, so a restart resumes (default: one per procedure under the user's state folder, $XDG_STATE_HOME/mirrorcert/scaleout or %LOCALAPPDATA%\\mirrorcert\\scaleout)")
 	f.StringVar(&dir, "dir", ".", "folder the local steps run in, where the .cer files are written and found")
 	f.BoolVar(&ascii, "ascii", false, "draw with ASCII only (no box drawing or symbols); NO_COLOR turns colour off")
+	registerScaleoutCheckFlags(cmd, &co)
 	cmd.AddCommand(newScaleoutScriptCmd(), newScaleoutCheckCmd())
 	return cmd
 }

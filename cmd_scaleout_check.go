@@ -89,7 +89,7 @@ func runScaleoutCheck(cmd *cobra.Command, o *scaleoutCheckOpts) error {
 	}
 	var hosts []scaleoutHostJSON
 	if o.ssisdb != "" {
-		info, h, err := readSSISDB(cmd.Context(), o, cmd.ErrOrStderr())
+		info, h, err := readSSISDB(cmd.Context(), o, cmd.ErrOrStderr(), nil)
 		hj := scaleoutHostJSON{Name: "SSISDB", Server: o.ssisdb, Connected: err == nil}
 		if err != nil {
 			msg := err.Error()
@@ -258,23 +258,36 @@ func masterFromEndpoints(ws []scaleout.WorkerInput) string {
 	return ""
 }
 
-// readSSISDB reads the master's catalog with the usual connection flags.
-func readSSISDB(ctx context.Context, o *scaleoutCheckOpts, stderr io.Writer) (*scaleout.SSISDBInfo, plan.Host, error) {
+// ssisdbHost is --ssisdb as a plan host with the usual connection flags.
+func ssisdbHost(o *scaleoutCheckOpts) (plan.Host, *plan.Plan, error) {
 	h := plan.Host{Name: "SSISDB", Server: o.ssisdb, Auth: plan.Auth{Encrypt: plan.EncryptMandatory}}
 	if _, err := plan.ParseServer(h.Server); err != nil {
-		return nil, h, fmt.Errorf("server: %w", err)
+		return h, nil, fmt.Errorf("server: %w", err)
 	}
 	p := &plan.Plan{Hosts: []plan.Host{h}}
 	if err := o.conn.override(p); err != nil {
-		return nil, h, err
+		return h, nil, err
 	}
 	h = p.Hosts[0]
 	if !h.Auth.Integrated && h.Auth.User == "" {
-		return nil, h, errors.New("give -U LOGIN (password from MIRRORCERT_PASSWORD_SSISDB or SQLCMDPASSWORD) or -E for integrated authentication")
+		return h, nil, errors.New("give -U LOGIN (password from MIRRORCERT_PASSWORD_SSISDB or SQLCMDPASSWORD) or -E for integrated authentication")
+	}
+	return h, p, nil
+}
+
+// readSSISDB reads the master's catalog with the usual connection flags.
+// password nil asks as the other commands do (environment, then prompt).
+func readSSISDB(ctx context.Context, o *scaleoutCheckOpts, stderr io.Writer, password func(string) (string, error)) (*scaleout.SSISDBInfo, plan.Host, error) {
+	h, p, err := ssisdbHost(o)
+	if err != nil {
+		return nil, h, err
+	}
+	if password == nil {
+		password = passwordSource(stderr, p)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	info, err := session.ReadSSISDB(ctx, h, passwordSource(stderr, p))
+	info, err := session.ReadSSISDB(ctx, h, password)
 	return info, h, err
 }
 

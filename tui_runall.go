@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/mirrorcert/mirrorcert/session"
 	"github.com/mirrorcert/mirrorcert/steps"
-	"github.com/mirrorcert/mirrorcert/steps/checks"
 	"github.com/mirrorcert/mirrorcert/ui"
 )
 
@@ -19,18 +17,19 @@ import (
 // approved is not done). The UI calls it from a goroutine and turns each
 // done call into a message (ui.BatchRunner).
 func (b *sessionBackend) RunAll(ctx context.Context, approved []steps.Ref, passwords map[string]string, done func(ref steps.Ref, r ui.Result, err error)) error {
+	s := b.session(ctx)
+	own := s.Checklist()
 	allowed := make(map[steps.Ref]bool, len(approved))
 	var extra []steps.Ref
 	for _, r := range approved {
-		if isExtra(r) {
-			// Verify findings and start steps are not the session's
-			// items: they run one by one after the batches, as before.
+		if own.Item(r) == nil {
+			// Not the session's own (verify's findings, the session
+			// start steps): they run one by one after the batches.
 			extra = append(extra, r)
 			continue
 		}
 		allowed[r] = true
 	}
-	s := b.session(ctx)
 	if len(passwords) > 0 {
 		b.mu.Lock()
 		for h, pw := range passwords {
@@ -86,10 +85,4 @@ func (b *sessionBackend) runExtras(ctx context.Context, extra []steps.Ref, done 
 		res, err := b.Run(ctx, next, ui.RunOptions{})
 		done(next, res, err)
 	}
-}
-
-// isExtra reports whether ref is an item the backend adds to the session's
-// checklist (runExtra handles it), not one of the session's own.
-func isExtra(ref steps.Ref) bool {
-	return strings.HasPrefix(ref.ID, checks.IDPrefix) || strings.HasPrefix(ref.ID, "start/")
 }

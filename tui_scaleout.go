@@ -34,9 +34,19 @@ type scaleoutBackend struct {
 	dir     string // where scripts run and the .cer files are
 	run     psRunner
 
+	// checks is scaleout check with the TUI's inputs (tui_scaleout_check.go).
+	checks *scaleoutChecks
+
 	mu   sync.Mutex
 	done map[string]bool
 	seq  uint64
+	// checked says the checks ran; findings are their last result.
+	checked  bool
+	findings []scaleout.Finding
+	// statePath keeps the steps done across restarts ("" keeps nothing);
+	// kept is what it holds (tui_scaleout_state.go).
+	statePath string
+	kept      map[string]scaleoutStateStep
 }
 
 func newScaleoutBackend(p *scaleout.Plan, meta scaleout.Meta, local, dir string, run psRunner) *scaleoutBackend {
@@ -71,6 +81,7 @@ func (b *scaleoutBackend) Snapshot() ui.Snapshot {
 		}
 		snap.Checklist.Hosts = append(snap.Checklist.Hosts, hl)
 	}
+	b.addChecks(&snap)
 	return snap
 }
 
@@ -144,6 +155,11 @@ func (b *scaleoutBackend) Run(ctx context.Context, ref steps.Ref, _ ui.RunOption
 	case 0:
 		b.mu.Lock()
 		b.done[ref.ID] = true
+		if err := b.keep(ref.ID, "ran"); err != nil {
+			// It ran, and running it again is safe (done steps skip
+			// themselves): say it was not kept, but do not fail it.
+			lines = append(lines, "Not kept for the next start: "+err.Error())
+		}
 		b.mu.Unlock()
 		return ui.Result{Messages: lines, Duration: time.Since(start)}, nil
 	case 3:
@@ -181,7 +197,11 @@ func (b *scaleoutBackend) RunRemedy(context.Context, steps.Ref, string) (ui.Resu
 
 // ConfirmManual implements ui.Backend: the operator ran the step on its
 // machine. A step still blocked cannot be confirmed.
-func (b *scaleoutBackend) ConfirmManual(_ context.Context, ref steps.Ref) error {
+func (b *scaleoutBackend) ConfirmManual(ctx context.Context, ref steps.Ref) error {
+	if strings.HasPrefix(ref.ID, "check/") {
+		// The operator fixed a finding on its machine: check again.
+		return b.Verify(ctx)
+	}
 	if _, _, err := b.locate(ref); err != nil {
 		return err
 	}
@@ -193,5 +213,11 @@ func (b *scaleoutBackend) ConfirmManual(_ context.Context, ref steps.Ref) error 
 		}
 	}
 	b.done[ref.ID] = true
+	if err := b.keep(ref.ID, "confirmed"); err != nil {
+		// Unkept, the confirmation would vanish at the next start: the
+		// operator must know now, so it does not count yet.
+		delete(b.done, ref.ID)
+		return fmt.Errorf("%s: the confirmation could not be kept: %w", ref.ID, err)
+	}
 	return nil
 }

@@ -45,6 +45,9 @@ type Options struct {
 	// then press y to confirm.") for checklists whose manual steps are not
 	// file copies (SSIS Scale Out: steps run on another machine).
 	ManualHint string
+	// Checks describes the Backend's checks when they are not mirroring's
+	// verify (ui/checkprofile.go).
+	Checks CheckProfile
 	// Note is the first status line (e.g. where the form saved the plan).
 	Note string
 	// Snapshot, when set, is shown before the first refresh finishes.
@@ -202,7 +205,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Err != nil {
 			m.log.Warn("refresh failed", "host", msg.Host, "err", msg.Err)
 		}
-		cmd = m.schedule()
+		cmd = tea.Batch(m.schedule(), m.autoCheck())
 		m.askTrust()
 	case trustDoneMsg:
 		delete(m.refreshing, "")

@@ -148,7 +148,7 @@ func (m *Model) batchStep(msg batchStepMsg) tea.Cmd {
 			cmds = append(cmds, m.closeRunAll())
 		}
 	}
-	return tea.Batch(append(cmds, m.quitIfDone())...)
+	return tea.Batch(append(cmds, m.quitIfDone(), m.autoCheck())...)
 }
 
 // nextApproved is host's first approved step without a result yet, in
@@ -195,5 +195,5 @@ func (m *Model) batchDone(msg batchDoneMsg) tea.Cmd {
 	if m.sched.RunAll {
 		cmd = m.closeRunAll()
 	}
-	return tea.Batch(cmd, m.quitIfDone())
+	return tea.Batch(cmd, m.quitIfDone(), m.autoCheck())
 }

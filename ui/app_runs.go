@@ -67,7 +67,7 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 	ran := m.ranStmts[msg.RunID]
 	delete(m.ranStmts, msg.RunID)
 	cmds := m.recordResult(msg, ran)
-	cmds = append(cmds, m.schedule(), m.quitIfDone())
+	cmds = append(cmds, m.schedule(), m.quitIfDone(), m.autoCheck())
 	return tea.Batch(cmds...)
 }
 

@@ -178,7 +178,10 @@ func (m *Model) manualText(it *steps.Item) string {
 	if it.Changes != "" {
 		text = it.Changes
 	}
+	hint, isCheck := m.checkManualHint(it.ID)
 	switch {
+	case isCheck:
+		text += " " + hint
 	case m.opts.ManualCopyBySimulator:
 		text += " In this demo, confirming makes the simulator copy the file for you."
 	case m.opts.ManualHint != "":

@@ -279,7 +279,7 @@ func (m *Model) viewStatus() string {
 		return " " + st.Complete.Render(SessionText) + st.Subtle.Render(st.Glyphs.Sep+m.session.state)
 	}
 	if baseComplete(&m.snap.Checklist) && (m.note.text == "" || m.note.seq != m.session.noteSeq) {
-		next := "v verifies every host against every other, S starts the session"
+		next := m.checkNext()
 		if m.verifier() == nil {
 			next = "every host trusts every other host's certificate"
 		}

@@ -114,7 +114,7 @@ func (m *Model) verify() tea.Cmd {
 		return m.extraNote("The checks are already running", false)
 	}
 	m.verifying = true
-	return tea.Batch(verifyCmd(m.opts.Backend, v), m.extraNote("Checking every host against every other, the endpoints and the error logs"+m.st.Glyphs.Ellipsis, false))
+	return tea.Batch(verifyCmd(m.opts.Backend, v), m.extraNote(orDefault(m.opts.Checks.Running, "Checking every host against every other, the endpoints and the error logs")+m.st.Glyphs.Ellipsis, false))
 }
 
 // openStart asks the database and the backup folder for S.
@@ -138,6 +138,7 @@ type sessionInfo struct {
 	synchronized     bool
 	gen              uint64 // current poll chain; older ticks are dropped
 	polling          bool
+	autoChecked      bool   // the checks ran by themselves since every step became done
 	noteSeq          uint64 // the status note v or S set last
 }
 
@@ -169,12 +170,12 @@ func (m *Model) verified(err error) tea.Cmd {
 		}
 	}
 	if errs+warns == 0 {
-		return m.extraNote("Checks: every host trusts every other, every endpoint answers, nothing in the error logs", false)
+		return m.extraNote(orDefault(m.opts.Checks.Healthy, "Checks: every host trusts every other, every endpoint answers, nothing in the error logs"), false)
 	}
 	// Go to the first finding, so enter shows its evidence and fix.
 	m.SelectNext(func(id string) bool { return strings.HasPrefix(id, "check/") })
-	return m.extraNote(fmt.Sprintf("Checks: %d to fix, %d warning%s, on %d host%s: see Checks in each host's list (enter shows the evidence and the fix, y runs it)",
-		errs, warns, styles.Plural(warns), len(hosts), styles.Plural(len(hosts))), errs > 0)
+	return m.extraNote(fmt.Sprintf("Checks: %d to fix, %d warning%s, on %d host%s: see Checks in each host's list (%s)",
+		errs, warns, styles.Plural(warns), len(hosts), styles.Plural(len(hosts)), orDefault(m.opts.Checks.Found, "enter shows the evidence and the fix, y runs it")), errs > 0)
 }
 
 // applySession takes the session's state and keeps polling while it is
@@ -206,7 +207,7 @@ func (m *Model) syncVerifyKeys() {
 	k := &m.keys
 	has := m.verifier() != nil && len(m.snap.Checklist.Hosts) > 0
 	k.Verify.SetEnabled(has && !m.verifying)
-	k.Start.SetEnabled(has && baseComplete(&m.snap.Checklist) && !m.sched.RunAll)
+	k.Start.SetEnabled(has && !m.opts.Checks.NoSession && baseComplete(&m.snap.Checklist) && !m.sched.RunAll)
 }
 
 // verifyDrop is where v and S go when the footer is short of room: first
