@@ -44,3 +44,27 @@ func TestStartupInitIsSmall(t *testing.T) {
 	}
 	t.Logf("%d package inits, %d bytes in all", n, total)
 }
+
+// Issue 11: `mirrorcert version` builds only its own command, not the whole
+// tree (every command's flags, the TUI's setup), while help, a typo and no
+// subcommand still get the whole tree, and every command is reachable.
+func TestRootCmdForBuildsOnlyTheCommandNamed(t *testing.T) {
+	full := newRootCmd()
+	if n := len(full.Commands()); n != len(subcommands()) {
+		t.Fatalf("whole tree has %d commands, want %d", n, len(subcommands()))
+	}
+	for _, c := range full.Commands() {
+		root := newRootCmdFor([]string{c.Name()})
+		if len(root.Commands()) != 1 || root.Commands()[0].Name() != c.Name() {
+			t.Errorf("%s: built %d commands", c.Name(), len(root.Commands()))
+		}
+		if root.Flags().Lookup("plan") != nil {
+			t.Errorf("%s: the TUI's flags were set up", c.Name())
+		}
+	}
+	for _, args := range [][]string{nil, {"versio"}, {"status", "--help"}, {"status", "-h"}, {"--plan", "x"}} {
+		if n := len(newRootCmdFor(args).Commands()); n != len(subcommands()) {
+			t.Errorf("%q: %d commands, want the whole tree", args, n)
+		}
+	}
+}

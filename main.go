@@ -28,27 +28,22 @@ func (e *exitError) Unwrap() error { return e.err }
 func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
 
 func newRootCmd() *cobra.Command {
-	root := &cobra.Command{
+	root := newBareRoot()
+	setupTUI(root)
+	for _, build := range subcommands() { // cobra lists them sorted
+		root.AddCommand(build())
+	}
+	return root
+}
+
+// newBareRoot is the root command without its TUI flags or subcommands.
+func newBareRoot() *cobra.Command {
+	return &cobra.Command{
 		Use:           "mirrorcert",
 		Short:         "Certificate authentication for SQL Server mirroring endpoints, on every host at once",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	setupTUI(root)
-	root.AddCommand(
-		newVersionCmd(),
-		newSimCmd(),
-		newDemoCmd(),
-		newStatusCmd(),
-		newApplyCmd(),
-		newScriptCmd(),
-		newVerifyCmd(),
-		newStartCmd(),
-		newExpiryCmd(),
-		newRotateCmd(),
-		newScaleoutCmd(),
-	)
-	return root
 }
 
 func newVersionCmd() *cobra.Command {
@@ -63,7 +58,7 @@ func newVersionCmd() *cobra.Command {
 }
 
 func main() {
-	err := newRootCmd().Execute()
+	err := newRootCmdFor(os.Args[1:]).Execute()
 	if err == nil {
 		return
 	}

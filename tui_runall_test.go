@@ -29,7 +29,7 @@ func TestBackendRunAllSendsApplysBatches(t *testing.T) {
 	}
 	var mu sync.Mutex
 	ran := map[steps.Ref]error{}
-	err := b.RunAll(context.Background(), approved, func(r steps.Ref, _ ui.Result, err error) {
+	err := b.RunAll(context.Background(), approved, nil, func(r steps.Ref, _ ui.Result, err error) {
 		mu.Lock()
 		ran[r] = err
 		mu.Unlock()

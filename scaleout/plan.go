@@ -3,7 +3,6 @@ package scaleout
 import (
 	"fmt"
 	"net"
-	"regexp"
 	"strings"
 )
 
@@ -57,8 +56,21 @@ type PlanInput struct {
 	ValidYears    int
 }
 
-// hostLabel is one DNS label (RFC 1123): letters, digits and inner hyphens.
-var hostLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+// isHostLabel reports whether l is one DNS label (RFC 1123): 1 to 63
+// letters, digits and inner hyphens. Written out rather than a regexp: the
+// regexp's {0,61} compiled at every start of every command (issue 11).
+func isHostLabel(l string) bool {
+	if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidHost reports why name is not a host name or IP address, or "".
 func ValidHost(name string) string {
@@ -72,7 +84,7 @@ func ValidHost(name string) string {
 		return "is longer than 253 characters"
 	}
 	for _, l := range strings.Split(name, ".") {
-		if !hostLabel.MatchString(l) {
+		if !isHostLabel(l) {
 			return "is not a host name (letters, digits and hyphens, in dot-separated labels of at most 63) nor an IP address"
 		}
 	}

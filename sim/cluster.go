@@ -119,7 +119,8 @@ func (e *PortInUseError) Error() string {
 	return fmt.Sprintf("port %d (for %s) is already in use: choose other ports with --base-port", e.Port, e.Name)
 }
 
-var validName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+// validName is compiled on first use: every command pays package init.
+var validName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`) })
 
 // Start starts every instance and returns once all are listening. The
 // cluster also closes when ctx is cancelled.
@@ -130,7 +131,7 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	}
 	seen := map[string]bool{}
 	for _, n := range names {
-		if !validName.MatchString(n) {
+		if !validName().MatchString(n) {
 			return nil, fmt.Errorf("instance name %q: use a letter then letters, digits or _ (at most 64), e.g. HOST_A", n)
 		}
 		if seen[strings.ToUpper(n)] {

@@ -108,6 +108,7 @@ type Model struct {
 	cancels    map[uint64]context.CancelFunc
 	outcomes   map[steps.Ref]outcome
 	ranStmts   map[uint64][]tsql.Statement // by run id, while it runs
+	batch      *batchRun                   // `A` through a BatchRunner, nil when none
 	refreshing map[string]bool             // "" = every host
 	note       note
 	footer     footer
@@ -214,6 +215,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case runDoneMsg:
 		cmd = m.finishRun(msg)
+	case batchStepMsg:
+		cmd = m.batchStep(msg)
+	case batchDoneMsg:
+		cmd = m.batchDone(msg)
 	case rotationMsg:
 		cmd = m.rotationDone(msg)
 	case rotationPollMsg:

@@ -64,13 +64,23 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 		cancel()
 		delete(m.cancels, msg.RunID)
 	}
+	ran := m.ranStmts[msg.RunID]
+	delete(m.ranStmts, msg.RunID)
+	cmds := m.recordResult(msg, ran)
+	cmds = append(cmds, m.schedule(), m.quitIfDone(), m.autoCheck())
+	return tea.Batch(cmds...)
+}
+
+// recordResult keeps one step's result: its outcome, its generated
+// password (never dropped, even from a failed or cancelled run), its
+// failure mark and the note. ran is what the run sent.
+func (m *Model) recordResult(msg runDoneMsg, ran []tsql.Statement) []tea.Cmd {
 	res, runErr := cleanResult(msg.Result, msg.Err)
 	msg.Err = runErr
 	pw := res.GeneratedMasterKeyPassword
 	// The outcome keeps only the fact that a password was generated.
 	res.GeneratedMasterKeyPassword = ""
-	m.outcomes[msg.Ref] = outcome{kind: msg.Kind, result: res, err: msg.Err, ran: m.ranStmts[msg.RunID]}
-	delete(m.ranStmts, msg.RunID)
+	m.outcomes[msg.Ref] = outcome{kind: msg.Kind, result: res, err: msg.Err, ran: ran}
 	m.applySnapshot(msg.Snap)
 	if pw != "" && msg.Err != nil {
 		// The statement may have run before the connection was lost or
@@ -108,8 +118,7 @@ func (m *Model) finishRun(msg runDoneMsg) tea.Cmd {
 			}
 		}
 	}
-	cmds = append(cmds, m.schedule(), m.quitIfDone(), m.autoCheck())
-	return tea.Batch(cmds...)
+	return cmds
 }
 
 // schedule starts, on every idle host, the next pending step the operator
@@ -130,6 +139,12 @@ func (m *Model) schedule() tea.Cmd {
 	if len(cmds) > 0 || m.sched.Busy("") {
 		return tea.Batch(cmds...)
 	}
+	return m.closeRunAll()
+}
+
+// closeRunAll ends "run all" with its closing note: what ran, what failed,
+// what waits for the operator.
+func (m *Model) closeRunAll() tea.Cmd {
 	ran, failed := m.sched.Ran, m.sched.FailedInBatch
 	m.sched.EndAll()
 	m.endRunAll()
@@ -212,6 +227,9 @@ func (m *Model) canRunAll() bool {
 // beginRunAll starts "run all" over refs, the steps the operator approved.
 func (m *Model) beginRunAll(refs []steps.Ref) tea.Cmd {
 	m.sched.BeginAll(refs)
+	if br, ok := m.opts.Backend.(BatchRunner); ok {
+		return m.startBatch(br, refs)
+	}
 	return m.schedule()
 }
 

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -68,11 +69,12 @@ func mirrorErr(num int32, arg string) *sqlError {
 	return newErr(num, "%s", text)
 }
 
-var mirrorURL = regexp.MustCompile(`(?i)^TCP://([^:/\s]+):([0-9]{1,5})$`)
+// mirrorURL is compiled on first use: every command pays package init.
+var mirrorURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^TCP://([^:/\s]+):([0-9]{1,5})$`) })
 
 // validMirrorURL checks TCP://host:port (1449 otherwise).
 func validMirrorURL(url string) (host string, port int, ok bool) {
-	m := mirrorURL.FindStringSubmatch(url)
+	m := mirrorURL().FindStringSubmatch(url)
 	if m == nil {
 		return "", 0, false
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mirrorcert/mirrorcert/steps"
@@ -20,12 +21,17 @@ type cause struct {
 	consequence    bool   // 1474/9642: the connecting side's echo of a refusal elsewhere
 }
 
+// The log patterns are compiled on first use, not in every command's init.
 var (
-	reLogin  = regexp.MustCompile(`(?i)the login '([^']*)' does not have connect`)
-	reClient = regexp.MustCompile(`(?i)\[CLIENT: *([^\]\s]+) *\]`)
-	reURL    = regexp.MustCompile(`(?i)tcp://([^:/'\s]+)`)
-	reFar    = regexp.MustCompile(`(?i)far endpoint address: '([^']*)'`)
+	reLogin  = lazyRegexp(`(?i)the login '([^']*)' does not have connect`)
+	reClient = lazyRegexp(`(?i)\[CLIENT: *([^\]\s]+) *\]`)
+	reURL    = lazyRegexp(`(?i)tcp://([^:/'\s]+)`)
+	reFar    = lazyRegexp(`(?i)far endpoint address: '([^']*)'`)
 )
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 var (
 	certCodes    = []string{CodeCertExpired, CodeCertNotYetValid, CodeCertNoPrivateKey, CodeEndpointWrongCert, CodeEndpointMissing}
@@ -104,7 +110,7 @@ func (c *checker) logs() {
 				continue
 			}
 			r := &lineRef{host: h.Name, line: l, c: k}
-			if m := reLogin.FindStringSubmatch(l.Text); m != nil {
+			if m := reLogin().FindStringSubmatch(l.Text); m != nil {
 				r.who = strings.TrimSuffix(m[1], ".")
 			}
 			r.peer = c.linePeer(h.Name, l.Text, r.who)
@@ -192,14 +198,14 @@ func (c *checker) tie(r *lineRef) bool {
 // acceptor line, the TCP:// URL of a connector line, or the login named.
 func (c *checker) linePeer(host, text, who string) string {
 	var addrs []string
-	if m := reClient.FindStringSubmatch(text); m != nil {
+	if m := reClient().FindStringSubmatch(text); m != nil {
 		addrs = append(addrs, m[1])
 	}
-	if m := reURL.FindStringSubmatch(text); m != nil {
+	if m := reURL().FindStringSubmatch(text); m != nil {
 		addrs = append(addrs, m[1])
 	}
-	if m := reFar.FindStringSubmatch(text); m != nil && m[1] != "" {
-		if u := reURL.FindStringSubmatch(m[1]); u != nil {
+	if m := reFar().FindStringSubmatch(text); m != nil && m[1] != "" {
+		if u := reURL().FindStringSubmatch(m[1]); u != nil {
 			addrs = append(addrs, u[1])
 		}
 	}
