@@ -246,3 +246,17 @@ func TestExpiryBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestExpiryWarnsBeforeACleartextLogin(t *testing.T) {
+	cl, _ := startFleet(t, 1, false, func(int) int { return 500 })
+	dir := t.TempDir()
+	servers := writeServers(t, dir, cl, 0)
+	r := runWithEnv(t, dir, []string{"SQLCMDPASSWORD=" + e2eSimPassword}, "expiry", "--servers", servers, "-U", "sa", "-N", "disable")
+	if r.code != 0 || !strings.Contains(r.stderr, "the login password travels unencrypted") {
+		t.Fatalf("exit %d, stderr %q: want a warning before a cleartext login", r.code, r.stderr)
+	}
+	r = runWithEnv(t, dir, []string{"SQLCMDPASSWORD=" + e2eSimPassword}, "expiry", "--servers", servers, "-U", "sa", "-C")
+	if r.code != 0 || strings.Contains(r.stderr, "unencrypted") {
+		t.Fatalf("encrypted run: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
