@@ -135,12 +135,33 @@ func (tt *tmuxTerm) runUntil(what string, timeout time.Duration, done func(strin
 			tt.waitFor("the password dialog to change", 5*time.Second, func(n string) bool { return n != s })
 			continue
 		case done(s):
-			return s
+			// The last results of a run-all can reach the screen after the
+			// checklist already reads complete, and with them the dialog
+			// of generated passwords: only a screen that stays done counts.
+			if settled, ok := tt.staysDone(done, 1500*time.Millisecond); ok {
+				return settled
+			}
+			continue
 		case time.Now().After(deadline):
 			tt.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// staysDone reports whether the screen satisfies done throughout d, and the
+// last screen seen.
+func (tt *tmuxTerm) staysDone(done func(string) bool, d time.Duration) (string, bool) {
+	end := time.Now().Add(d)
+	s := tt.screen()
+	for time.Now().Before(end) {
+		if !done(s) {
+			return s, false
+		}
+		time.Sleep(100 * time.Millisecond)
+		s = tt.screen()
+	}
+	return s, done(s)
 }
 
 func complete(s string) bool {
