@@ -1,12 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -79,36 +75,7 @@ No secret is written. With -o, existing files are left alone unless --force is g
 }
 
 // writeScaleoutScripts writes every file or none, with `mirrorcert
-// script`'s rules: existing files stop it before anything is written
-// (unless force), only regular files are ever replaced, and installFiles
-// puts them in place together.
+// script`'s rules (writeScriptFiles).
 func writeScaleoutScripts(out io.Writer, files []scriptFile, dir string, force bool) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return exitCode(2, fmt.Errorf("scaleout script: -o %s: cannot create the folder: %w", dir, err))
-	}
-	var exist []string
-	for _, f := range files {
-		fi, err := os.Lstat(filepath.Join(dir, f.name))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			continue
-		case err != nil:
-			return exitCode(2, fmt.Errorf("scaleout script: %w", err))
-		case !fi.Mode().IsRegular():
-			return exitCode(2, fmt.Errorf("scaleout script: %s is not a regular file; mirrorcert replaces only its own script files: move it away or choose another -o directory, nothing was written",
-				filepath.Join(dir, f.name)))
-		}
-		exist = append(exist, f.name)
-	}
-	if len(exist) > 0 && !force {
-		return exitCode(2, fmt.Errorf("scaleout script: %s already has %s; choose another -o directory, or add --force to replace them",
-			dir, strings.Join(exist, ", ")))
-	}
-	if err := installFiles(dir, files, os.Rename); err != nil {
-		return exitCode(2, fmt.Errorf("scaleout script: nothing was written: %w", err))
-	}
-	for _, f := range files {
-		fmt.Fprintln(out, "wrote", filepath.Join(dir, f.name))
-	}
-	return nil
+	return writeScriptFiles(out, "scaleout script", files, dir, force)
 }

@@ -85,8 +85,16 @@ func writeScripts(out io.Writer, p *plan.Plan, meta steps.ExportMeta, dir string
 	}
 	files = append(files, scriptFile{"all.sql", all})
 
+	return writeScriptFiles(out, "script", files, dir, force)
+}
+
+// writeScriptFiles writes files into dir, every one or none: existing files
+// stop it before anything is written (unless force), only regular files are
+// ever replaced, and installFiles puts them in place together. cmd names
+// the command in errors.
+func writeScriptFiles(out io.Writer, cmd string, files []scriptFile, dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return exitCode(2, fmt.Errorf("script: -o %s: cannot create the folder: %w", dir, err))
+		return exitCode(2, fmt.Errorf(cmd+": -o %s: cannot create the folder: %w", dir, err))
 	}
 	var exist []string
 	for _, f := range files {
@@ -95,21 +103,21 @@ func writeScripts(out io.Writer, p *plan.Plan, meta steps.ExportMeta, dir string
 		case errors.Is(err, fs.ErrNotExist):
 			continue
 		case err != nil:
-			return exitCode(2, fmt.Errorf("script: %w", err))
+			return exitCode(2, fmt.Errorf(cmd+": %w", err))
 		case !fi.Mode().IsRegular():
 			// Checked before anything is written: --force replaces
 			// files, never folders or links.
-			return exitCode(2, fmt.Errorf("script: %s is not a regular file; mirrorcert replaces only its own script files: move it away or choose another -o directory, nothing was written",
+			return exitCode(2, fmt.Errorf(cmd+": %s is not a regular file; mirrorcert replaces only its own script files: move it away or choose another -o directory, nothing was written",
 				filepath.Join(dir, f.name)))
 		}
 		exist = append(exist, f.name)
 	}
 	if len(exist) > 0 && !force {
-		return exitCode(2, fmt.Errorf("script: %s already has %s; choose another -o directory, or add --force to replace them",
+		return exitCode(2, fmt.Errorf(cmd+": %s already has %s; choose another -o directory, or add --force to replace them",
 			dir, strings.Join(exist, ", ")))
 	}
 	if err := installFiles(dir, files, os.Rename); err != nil {
-		return exitCode(2, fmt.Errorf("script: nothing was written: %w", err))
+		return exitCode(2, fmt.Errorf(cmd+": nothing was written: %w", err))
 	}
 	for _, f := range files {
 		fmt.Fprintln(out, "wrote", filepath.Join(dir, f.name))
