@@ -13,8 +13,9 @@ var initLine = regexp.MustCompile(`^init (\S+) @\S+ ms, (\S+) ms clock, (\d+) by
 
 // startupBanned are packages that cost start-up time in every command for a
 // nicety: chroma (every lexer and style, or with the XML lexer its regexp
-// engine and encoding/xml, 0.35 ms).
-var startupBanned = []string{"github.com/alecthomas/chroma"}
+// engine and encoding/xml, 0.35 ms); atotto/clipboard (bubbles' textinput
+// pulls it in, and its init looks up xclip and xsel on PATH, ~0.2 ms).
+var startupBanned = []string{"github.com/alecthomas/chroma", "github.com/atotto/clipboard"}
 
 // TestStartupInitIsSmall: every command pays package init before it does
 // anything. chroma's lexers and styles registries parsed every lexer and
