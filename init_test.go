@@ -77,3 +77,25 @@ func TestRootCmdForBuildsOnlyTheCommandNamed(t *testing.T) {
 		}
 	}
 }
+
+// The root built for one command skips cobra's default completion command
+// (built at Execute, on every run), while `completion` itself still works
+// through the whole tree.
+func TestLazyRootSkipsCompletionCmd(t *testing.T) {
+	root := newRootCmdFor([]string{"version"})
+	var out strings.Builder
+	root.SetOut(&out)
+	root.SetArgs([]string{"version"})
+	if err := root.Execute(); err != nil || !strings.Contains(out.String(), "mirrorcert") {
+		t.Fatalf("version: %v %q", err, out.String())
+	}
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			t.Error("the lazy root built the completion command")
+		}
+	}
+	r := runWithEnv(t, "", nil, "completion", "bash")
+	if r.code != 0 || !strings.Contains(r.stdout, "__start_mirrorcert") {
+		t.Errorf("completion bash: exit %d, %q", r.code, r.stderr)
+	}
+}
