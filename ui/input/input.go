@@ -81,6 +81,12 @@ func (m *Model) SetWidth(w int) {
 	m.scroll()
 }
 
+// SetSize fits the field to w cells: the prompt, the value and the cursor.
+// A field is one line, whatever h.
+func (m *Model) SetSize(w, _ int) {
+	m.SetWidth(max(1, w-ansi.StringWidth(m.Prompt)-1))
+}
+
 // Width is the cells the value gets.
 func (m *Model) Width() int { return m.width }
 

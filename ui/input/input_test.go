@@ -198,3 +198,16 @@ func TestPlaceholder(t *testing.T) {
 		t.Errorf("placeholder kept after typing: %q", got)
 	}
 }
+
+// TestSetSizeFitsTheLine: after SetSize(w), prompt, value and cursor take
+// exactly w cells, however long the value.
+func TestSetSizeFitsTheLine(t *testing.T) {
+	m := newField(t, 0)
+	m.SetSize(12, 1)
+	for _, v := range []string{"", "abc", "a much longer value than the field"} {
+		m.SetValue(v)
+		if w := ansi.StringWidth(m.View()); w != 12 {
+			t.Errorf("%q: %d cells, want 12: %q", v, w, ansi.Strip(m.View()))
+		}
+	}
+}
