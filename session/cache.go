@@ -16,6 +16,12 @@ type checklistCache struct {
 	// building serialises builds: when a change wakes every host of an
 	// apply at once, one builds and the others take its result.
 	building sync.Mutex
+	// memo keeps the items of the last build for the next (guarded by
+	// building): a state read remakes only the items it can change.
+	// memoNow is the clock those items were made with; it is reused while
+	// it is younger than staleAfter, like the cached checklist itself.
+	memo    steps.Memo
+	memoNow time.Time
 
 	// guarded by Session.mu
 	valid   bool
@@ -42,10 +48,15 @@ func (s *Session) Checklist() steps.Checklist {
 		return cl // built by whoever held the lock before
 	}
 	now := s.now()
+	if mn := s.cache.memoNow; !mn.IsZero() && now.Sub(mn).Abs() < staleAfter {
+		now = mn
+	} else {
+		s.cache.memoNow = now
+	}
 	s.mu.Lock()
 	version := s.changed
 	s.mu.Unlock()
-	cl := s.buildChecklist()
+	cl := s.buildChecklist(now, &s.cache.memo)
 	s.builds.Add(1)
 	sealChecklist(&cl)
 	s.mu.Lock()

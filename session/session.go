@@ -284,10 +284,10 @@ func (s *Session) legacyHostsLocked() []string {
 // buildChecklist builds the checklist from the current states. Items whose
 // last run failed show Failed with the error until the state shows them done.
 // Checklist caches it per state change.
-func (s *Session) buildChecklist() steps.Checklist {
+func (s *Session) buildChecklist(now time.Time, memo *steps.Memo) steps.Checklist {
 	p := s.effectivePlan()
 	states := s.States()
-	c := steps.Build(p, states, s.now())
+	c := steps.BuildMemo(p, states, now, memo)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	legacy := s.legacyHostsLocked()

@@ -34,6 +34,10 @@ type builder struct {
 // Unknown and items elsewhere that need them are Blocked. Build is pure: the
 // same inputs give the same checklist.
 func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
+	return build(p, states, now, nil)
+}
+
+func build(p *plan.Plan, states map[string]*State, now time.Time, m *Memo) Checklist {
 	b := &builder{p: p, now: now.UTC(), file: p.Transfer == plan.TransferFile, fromBinary: map[string][]tsql.Statement{}}
 	b.states, b.denied = setAsideDenied(states)
 	b.start = p.Certificate.StartDate
@@ -44,15 +48,20 @@ func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
 		y, m, d := b.now.Date()
 		b.start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 	}
+	m = m.begin(p, now)
 	var c Checklist
 	for _, h := range p.Hosts {
-		hl := HostList{Host: h.Name, Role: h.Role}
-		hl.Items = append(hl.Items, b.outbound(h)...)
-		for _, peer := range p.Peers(h.Name) {
-			hl.Items = append(hl.Items, b.inbound(h, peer)...)
+		peers := p.Peers(h.Name)
+		hl := HostList{Host: h.Name, Role: h.Role, Items: make([]Item, 0, 4+5*len(peers))}
+		self := states[h.Name]
+		hl.Items = m.appendGroup(hl.Items, memoKey{host: h.Name, self: self}, func() []Item { return b.outbound(h) })
+		for _, peer := range peers {
+			key := memoKey{host: h.Name, peer: peer, self: self, other: states[peer]}
+			hl.Items = m.appendGroup(hl.Items, key, func() []Item { return b.inbound(h, peer) })
 		}
 		c.Hosts = append(c.Hosts, hl)
 	}
+	m.end()
 	resolve(&c)
 	return c
 }
@@ -61,7 +70,11 @@ func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
 // naming the blockers. Done, Conflict and Unknown items keep their status:
 // an object that exists is there whatever its prerequisites look like.
 func resolve(c *Checklist) {
-	status := map[Ref]Status{}
+	n := 0
+	for _, h := range c.Hosts {
+		n += len(h.Items)
+	}
+	status := make(map[Ref]Status, n)
 	for _, h := range c.Hosts {
 		for _, it := range h.Items {
 			status[it.Ref] = it.Status
