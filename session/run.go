@@ -282,14 +282,17 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			sent++
 		}
 	}
+	var msgs []string // the batch's messages, masked once for every item
+	for _, m := range res.Messages {
+		msgs = append(msgs, s.red.Redact(m))
+	}
+	var recs []Record
 	for i := range outs {
 		if preps[i].err != nil {
 			continue
 		}
 		r := &RunResult{Ref: items[i].Ref, Statements: preps[i].masked, Duration: dur}
-		for _, m := range res.Messages {
-			r.Messages = append(r.Messages, s.red.Redact(m))
-		}
+		r.Messages = append([]string(nil), msgs...)
 		r.GeneratedMasterKeyPassword, r.MasterKeyPasswordUncertain = handOverMasterKey(outs[i], preps[i].genMK)
 		outs[i].result = r
 		for _, text := range preps[i].masked {
@@ -300,10 +303,11 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			case outs[i].err != nil:
 				rec.Result, rec.Error = "error", outs[i].err.Error()
 			}
-			if terr := s.tr.Write(rec); terr != nil {
-				s.log.Error("transcript write failed", "err", terr.Error())
-			}
+			recs = append(recs, rec)
 		}
+	}
+	if terr := s.tr.WriteAll(recs); terr != nil {
+		s.log.Error("transcript write failed", "err", terr.Error())
 	}
 	for i := range outs {
 		if outs[i].err != nil {
