@@ -223,7 +223,13 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 	}
 	start := s.now()
 	s.noteChange(host, start)
+	prepared := make(chan struct{})
+	go func() { // while the batch is on the wire
+		defer close(prepared)
+		s.tr.Prepare(host)
+	}()
 	st, res, err := s.readState(ctx, hc, batch)
+	<-prepared
 	dur := res.Duration
 	if res.Transport != nil {
 		// The batch may or may not have run. Do not send it again:
