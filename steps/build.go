@@ -49,6 +49,10 @@ func build(p *plan.Plan, states map[string]*State, now time.Time, m *Memo) Check
 		b.start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 	}
 	m = m.begin(p, now)
+	facts := make(map[string]peerFacts, len(p.Hosts))
+	for _, h := range p.Hosts {
+		facts[h.Name] = b.peerFacts(h.Name)
+	}
 	var c Checklist
 	for _, h := range p.Hosts {
 		peers := p.Peers(h.Name)
@@ -56,8 +60,9 @@ func build(p *plan.Plan, states map[string]*State, now time.Time, m *Memo) Check
 		self := states[h.Name]
 		hl.Items = m.appendGroup(hl.Items, memoKey{host: h.Name, self: self}, func() []Item { return b.outbound(h) })
 		for _, peer := range peers {
-			key := memoKey{host: h.Name, peer: peer, self: self, other: states[peer]}
-			hl.Items = m.appendGroup(hl.Items, key, func() []Item { return b.inbound(h, peer) })
+			pf := facts[peer]
+			key := memoKey{host: h.Name, peer: peer, self: self, facts: pf}
+			hl.Items = m.appendGroup(hl.Items, key, func() []Item { return b.inbound(h, peer, pf) })
 		}
 		c.Hosts = append(c.Hosts, hl)
 	}

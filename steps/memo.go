@@ -10,13 +10,15 @@ import (
 // builds after every state change (session: once per state read) only
 // computes the items whose inputs changed. A host's own items depend on the
 // plan, the clock and that host's State; a host's items for one peer on the
-// plan, the clock and the two hosts' States. Nothing else is read (resolve,
-// which links items across hosts, always runs on the whole checklist).
+// plan, the clock, the host's State and the peer's peerFacts. Nothing else
+// is read (resolve, which links items across hosts, always runs on the
+// whole checklist).
 //
 // Without it every Build remade every item: on 9 replicas about 315 items,
 // each peer certificate in hex, after each of the ~27 state reads of an
 // apply, so the client's CPU grew as n³. With it a state read of one host
-// remakes that host's items and its items on each peer: O(n) per change.
+// remakes that host's items, and its items on each peer only when what
+// they read of it changed (its certificate): O(n) per change.
 //
 // States are compared by pointer: a caller using a Memo must never change
 // a State it has passed to Build before (session replaces a host's State
@@ -30,8 +32,9 @@ type Memo struct {
 }
 
 type memoKey struct {
-	host, peer  string // peer is "" for the host's own items
-	self, other *State
+	host, peer string // peer is "" for the host's own items
+	self       *State
+	facts      peerFacts // what the items for peer read of peer's state
 }
 
 // BuildMemo is Build reusing from m every group of items whose inputs are

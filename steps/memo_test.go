@@ -109,8 +109,9 @@ func scribble(c *Checklist) {
 	}
 }
 
-// TestBuildMemoReusesUnchangedHosts: a read of one host remakes only that
-// host's items and its items on the others, not the whole checklist.
+// TestBuildMemoReusesUnchangedHosts: a read of one host remakes that
+// host's items, and its items on the other hosts only when what they read
+// of it (its certificate) changed.
 func TestBuildMemoReusesUnchangedHosts(t *testing.T) {
 	p := nineReplicas(plan.TransferInband)
 	states := allDoneStates(p)
@@ -119,27 +120,35 @@ func TestBuildMemoReusesUnchangedHosts(t *testing.T) {
 	if len(m.items) != 9*9 {
 		t.Fatalf("memo holds %d groups after one build, want 81 (9 own + 72 host-peer)", len(m.items))
 	}
-	before := map[memoKey]*Item{}
-	for k, items := range m.items {
-		before[k] = &items[0]
+	remade := func(next map[string]*State) (n int) {
+		before := map[memoKey]*Item{}
+		for k, items := range m.items {
+			before[k] = &items[0]
+		}
+		BuildMemo(p, next, testNow, &m)
+		for k, items := range m.items {
+			if before[k] != &items[0] {
+				n++
+				if k.host != "R1" && k.peer != "R1" {
+					t.Errorf("group %s/%s remade although neither host changed", k.host, k.peer)
+				}
+			}
+		}
+		return n
 	}
 	next := map[string]*State{}
 	for k, v := range states {
 		next[k] = v
 	}
-	next["R1"] = outboundDone(p, "R1")
-	BuildMemo(p, next, testNow, &m)
-	remade := 0
-	for k, items := range m.items {
-		if before[k] != &items[0] {
-			remade++
-			if k.host != "R1" && k.peer != "R1" {
-				t.Errorf("group %s/%s remade although neither host changed", k.host, k.peer)
-			}
-		}
+	next["R1"] = outboundDone(p, "R1") // R1's peers' objects are gone, its certificate is the same
+	if n := remade(next); n != 1+8 {
+		t.Errorf("remade %d groups after a read of R1 that left its certificate alone, want 9 (R1's own and R1's 8)", n)
 	}
-	if remade != 1+8+8 {
-		t.Errorf("remade %d groups after one host's read, want 17 (R1's own, R1's 8, R1 on 8 peers)", remade)
+	again := outboundDone(p, "R1")
+	again.Certificates[0].Thumbprint = thumb("R1-renewed")
+	next["R1"] = again
+	if n := remade(next); n != 1+8+8 {
+		t.Errorf("remade %d groups after R1's certificate changed, want 17 (R1's own, R1's 8, R1 on 8 peers)", n)
 	}
 }
 
