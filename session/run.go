@@ -394,14 +394,21 @@ func (s *Session) attribute(hc *hostConn, outs []outcome, preps []prepared, res 
 // peer's own thumbprint. afterLoss marks items found done after a lost
 // connection as done.
 func (s *Session) checkDone(outs []outcome, preps []prepared, lenient bool) {
-	cl := s.Checklist()
+	if len(outs) == 0 {
+		return
+	}
+	items := s.hostItems(outs[0].item.Host) // a batch is one host's
+	byID := make(map[string]*steps.Item, len(items))
+	for i := range items {
+		byID[items[i].ID] = &items[i]
+	}
 	states := s.States()
 	for i := range outs {
 		if preps[i].err != nil {
 			continue
 		}
-		it := cl.Item(outs[i].item.Ref)
-		if it == nil {
+		it := byID[outs[i].item.ID]
+		if it == nil || it.Host != outs[i].item.Host {
 			continue
 		}
 		if it.Status == steps.Done && lenient {

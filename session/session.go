@@ -294,12 +294,7 @@ func (s *Session) buildChecklist(now time.Time, memo *steps.Memo) steps.Checklis
 	for hi := range c.Hosts {
 		for ii := range c.Hosts[hi].Items {
 			it := &c.Hosts[hi].Items[ii]
-			// Only a still-pending item shows its failure: once the state
-			// says done, blocked or conflicting, that is the news.
-			if err, ok := s.failed[it.Ref]; ok && it.Status == steps.Pending {
-				it.Status = steps.Failed
-				it.Detail = s.red.Redact(err.Error())
-			}
+			s.markFailedLocked(it)
 			if len(legacy) > 0 && p != s.plan && fileRouteItem(it.ID) {
 				why := fmt.Sprintf("%s runs a SQL Server version before 2012 (11.x), which has no CERTENCODED: certificates are handed over by file (BACKUP CERTIFICATE, copy, CREATE CERTIFICATE FROM FILE) instead of in-band",
 					strings.Join(legacy, ", "))
@@ -309,6 +304,16 @@ func (s *Session) buildChecklist(now time.Time, memo *steps.Memo) steps.Checklis
 		}
 	}
 	return c
+}
+
+// markFailedLocked shows the failure of it's last run, if any. Only a
+// still-pending item shows it: once the state says done, blocked or
+// conflicting, that is the news.
+func (s *Session) markFailedLocked(it *steps.Item) {
+	if err, ok := s.failed[it.Ref]; ok && it.Status == steps.Pending {
+		it.Status = steps.Failed
+		it.Detail = s.red.Redact(err.Error())
+	}
 }
 
 // fileRouteItem reports whether an item exists or differs because of the

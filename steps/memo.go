@@ -43,6 +43,36 @@ func BuildMemo(p *plan.Plan, states map[string]*State, now time.Time, m *Memo) C
 	return build(p, states, now, m)
 }
 
+// HostItems returns host's items as BuildMemo makes them but before they
+// are linked across hosts: an item Build shows as Blocked (a need not done)
+// may be Pending here; Done, Conflict and Unknown are Build's. It is for a
+// caller that only asks whether items are done now (session, after a
+// batch), at a ninth of a whole Build's cost on 9 replicas. It reuses and
+// feeds m without forgetting the other hosts' items. nil if host is not in
+// the plan.
+func HostItems(p *plan.Plan, states map[string]*State, now time.Time, host string, m *Memo) []Item {
+	h := p.Host(host)
+	if h == nil {
+		return nil
+	}
+	b := newBuilder(p, states, now)
+	m = m.beginPartial(p, now)
+	return b.hostList(*h, states, b.allPeerFacts(), m).Items
+}
+
+// beginPartial starts a build of some hosts only: groups it makes are
+// added to what m holds, and nothing is forgotten.
+func (m *Memo) beginPartial(p *plan.Plan, now time.Time) *Memo {
+	if m == nil {
+		return nil
+	}
+	if m.p != p || !m.now.Equal(now) {
+		m.p, m.now, m.items = p, now, nil
+	}
+	m.used = nil
+	return m
+}
+
 // begin starts a Build: another plan or clock makes every item stale.
 func (m *Memo) begin(p *plan.Plan, now time.Time) *Memo {
 	if m == nil {
@@ -74,7 +104,14 @@ func (m *Memo) appendGroup(dst []Item, key memoKey, make func() []Item) []Item {
 	if !ok {
 		items = make()
 	}
-	m.used[key] = items
+	if m.used != nil {
+		m.used[key] = items
+	} else { // a partial build: keep everything, add this
+		if m.items == nil {
+			m.items = map[memoKey][]Item{}
+		}
+		m.items[key] = items
+	}
 	n := len(dst)
 	dst = append(dst, items...)
 	detach(dst[n:])

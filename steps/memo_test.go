@@ -173,3 +173,37 @@ func BenchmarkBuildMemoApply9(b *testing.B) {
 		}
 	})
 }
+
+// TestHostItemsMatchBuild: a host's items alone are Build's but for the
+// links across hosts (Blocked may read Pending), and building them feeds
+// the memo without breaking the next whole build.
+func TestHostItemsMatchBuild(t *testing.T) {
+	for _, p := range []*plan.Plan{docsPlan(plan.TransferInband), docsPlan(plan.TransferFile), nineReplicas(plan.TransferInband)} {
+		var m Memo
+		for i, states := range applySequence(p) {
+			want := Build(p, states, testNow)
+			for _, hl := range want.Hosts {
+				got := HostItems(p, states, testNow, hl.Host, &m)
+				if len(got) != len(hl.Items) {
+					t.Fatalf("step %d %s: %d items, Build has %d", i, hl.Host, len(got), len(hl.Items))
+				}
+				for k, w := range hl.Items {
+					g := got[k]
+					if g.Ref != w.Ref {
+						t.Fatalf("step %d: item %d is %v, Build's is %v", i, k, g.Ref, w.Ref)
+					}
+					if g.Status != w.Status && !(w.Status == Blocked && g.Status == Pending) {
+						t.Errorf("step %d %v: status %v, Build's %v", i, g.Ref, g.Status, w.Status)
+					}
+				}
+				scribble(&Checklist{Hosts: []HostList{{Host: hl.Host, Items: got}}})
+			}
+			if got := BuildMemo(p, states, testNow, &m); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s step %d: BuildMemo after HostItems differs from Build", p.Transfer, i)
+			}
+		}
+	}
+	if HostItems(docsPlan(plan.TransferInband), nil, testNow, "NO_SUCH_HOST", nil) != nil {
+		t.Error("items for a host not in the plan")
+	}
+}
