@@ -29,6 +29,10 @@ func newRootCmdFor(args []string) *cobra.Command {
 		}
 	}
 	root := newBareRoot()
+	// cobra's default `completion` command (four shells, their flags and
+	// help texts) would be built on every run; args name another command,
+	// and `mirrorcert completion ...` gets the whole tree above.
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(build())
 	return root
 }

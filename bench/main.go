@@ -42,7 +42,8 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 	}
 	defer os.RemoveAll(tmp)
 	bin, hello := filepath.Join(tmp, "mirrorcert"), filepath.Join(tmp, "hello")
-	if err := build(src, tmp, bin, hello); err != nil {
+	how, err := build(src, tmp, bin, hello)
+	if err != nil {
 		return err
 	}
 	if _, err := os.Stat(tsqlPath); err != nil {
@@ -108,7 +109,8 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 	ratio := func(a, b time.Duration) float64 { return float64(a) / float64(b) }
 	cpuRatio := ratio(median(apply9.cpu), median(apply2.cpu))
 	fmt.Printf("mirrorcert performance (issue 11), %d interleaved runs, medians, simulator latency %v\n", runs, latency)
-	fmt.Printf("machine: %s\n\n", machine())
+	fmt.Printf("machine: %s\n", machine())
+	fmt.Printf("built as released: %s\n\n", how)
 	fmt.Printf("%-58s %10s  %s\n", "figure", "measured", "target   (raw medians)")
 	row := func(name, got, target, raw string) { fmt.Printf("%-58s %10s  %-8s (%s)\n", name, got, target, raw) }
 	row("status on 3 hosts ÷ FreeTDS tsql connect + one query", fmt.Sprintf("%.2f×", ratio(median(status.wall), median(yard.wall))), "≤ 1.1×",
@@ -153,26 +155,36 @@ func applyOnce(s *series, tmp string, i, n int, latency, settle time.Duration, p
 	return timed(s, c.env, nil, "", bin, "apply", "--plan", c.plan, "--yes")
 }
 
-// build compiles mirrorcert and a Go hello-world the same way.
-func build(src, tmp, bin, hello string) error {
+// build compiles mirrorcert and a Go hello-world the same way: as the
+// release does (.goreleaser.yaml), so that start-up is that of the binary a
+// DBA runs. It returns how, for the output.
+func build(src, tmp, bin, hello string) (releaseBuild, error) {
+	rb, err := readRelease(src)
+	if err != nil {
+		return rb, err
+	}
 	helloSrc := filepath.Join(tmp, "hello-src")
 	if err := os.MkdirAll(helloSrc, 0o755); err != nil {
-		return err
+		return rb, err
 	}
 	if err := os.WriteFile(filepath.Join(helloSrc, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n"), 0o644); err != nil {
-		return err
+		return rb, err
 	}
 	if err := os.WriteFile(filepath.Join(helloSrc, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644); err != nil {
-		return err
+		return rb, err
 	}
-	for _, b := range []struct{ dir, out, pkg string }{{src, bin, "."}, {helloSrc, hello, "."}} {
-		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
+	for _, b := range []struct {
+		dir, out string
+		hello    bool
+	}{{src, bin, false}, {helloSrc, hello, true}} {
+		cmd := exec.Command("go", rb.args(b.out, b.hello)...)
 		cmd.Dir = b.dir
+		cmd.Env = append(os.Environ(), rb.env...)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", b.out, err, out)
+			return rb, fmt.Errorf("go build %s: %v\n%s", b.out, err, out)
 		}
 	}
-	return nil
+	return rb, nil
 }
 
 var nsPerOp = regexp.MustCompile(`BenchmarkView9Hosts\S*\s+\d+\s+([\d.]+) ns/op`)

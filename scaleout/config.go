@@ -1,11 +1,7 @@
 package scaleout
 
 import (
-	"bytes"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -38,10 +34,9 @@ type ConfigFile struct {
 // checks to report.
 func ParseConfig(path string, data []byte) (*ConfigFile, error) {
 	cf := &ConfigFile{Path: path, values: map[string]string{}, names: map[string]string{}}
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	// .config files written by Windows tools are often UTF-8 with a BOM or
-	// declare encoding="utf-8"; anything else is passed through as is.
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	// A BOM, the XML declaration (whatever encoding it names: the text is
+	// read as it is) and namespaces are not looked at.
+	x := &xmlScanner{s: string(data)}
 	type open struct {
 		name  string
 		text  strings.Builder
@@ -50,25 +45,25 @@ func ParseConfig(path string, data []byte) (*ConfigFile, error) {
 	var stack []*open
 	sawRoot := false
 	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		tok, ok, err := x.next()
 		if err != nil {
 			return nil, fmt.Errorf("%s: not a readable XML configuration file: %w", path, err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		if !ok {
+			break
+		}
+		switch {
+		case tok.start:
 			sawRoot = true
 			if len(stack) > 0 {
 				stack[len(stack)-1].child = true
 			}
-			stack = append(stack, &open{name: t.Name.Local})
-		case xml.CharData:
-			if len(stack) > 0 {
-				stack[len(stack)-1].text.Write(t)
+			_, local, found := strings.Cut(tok.name, ":")
+			if !found {
+				local = tok.name
 			}
-		case xml.EndElement:
+			stack = append(stack, &open{name: local})
+		case tok.end:
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			key := strings.ToLower(top.name)
@@ -77,6 +72,10 @@ func ParseConfig(path string, data []byte) (*ConfigFile, error) {
 					cf.values[key] = strings.TrimSpace(top.text.String())
 					cf.names[key] = top.name
 				}
+			}
+		default:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text.WriteString(tok.text)
 			}
 		}
 	}

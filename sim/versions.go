@@ -5,29 +5,40 @@ import (
 	"strings"
 )
 
-// serverVersions maps the release names `mirrorcert sim --server-version`
-// takes to the ProductVersion an instance of that release reports (a late
-// cumulative update of each, as a patched server would).
-var serverVersions = map[string]string{
-	"2008R2": "10.50.6000.34",
-	"2012":   "11.0.7001.0",
-	"2014":   "12.0.6024.0",
-	"2016":   "13.0.6300.2",
-	"2017":   "14.0.3456.2",
-	"2019":   "15.0.4298.1",
-	"2022":   "16.0.4135.4",
+// serverVersions pairs the release names `mirrorcert sim --server-version`
+// takes, oldest first, with the ProductVersion an instance of that release
+// reports (a late cumulative update of each, as a patched server would). An
+// array of constants, not a map: a map literal is built at package init, in
+// every command.
+var serverVersions = [...]struct{ release, product string }{
+	{"2008R2", "10.50.6000.34"},
+	{"2012", "11.0.7001.0"},
+	{"2014", "12.0.6024.0"},
+	{"2016", "13.0.6300.2"},
+	{"2017", "14.0.3456.2"},
+	{"2019", "15.0.4298.1"},
+	{"2022", "16.0.4135.4"},
 }
 
 // ServerVersionNames lists the release names, oldest first.
 func ServerVersionNames() []string {
-	return []string{"2008R2", "2012", "2014", "2016", "2017", "2019", "2022"}
+	names := make([]string, len(serverVersions))
+	for i, v := range serverVersions {
+		names[i] = v.release
+	}
+	return names
 }
 
 // ProductVersionOf returns the ProductVersion of a release name ("2008R2",
 // "2019", ...), case-insensitively.
 func ProductVersionOf(release string) (string, bool) {
-	v, ok := serverVersions[strings.ToUpper(strings.TrimSpace(release))]
-	return v, ok
+	release = strings.ToUpper(strings.TrimSpace(release))
+	for _, v := range serverVersions {
+		if v.release == release {
+			return v.product, true
+		}
+	}
+	return "", false
 }
 
 // ParseServerVersions reads `--server-version`: one release for every

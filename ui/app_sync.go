@@ -167,7 +167,7 @@ func (m *Model) highlight(text string) string {
 	if h, ok := m.highlights[text]; ok {
 		return h
 	}
-	h := highlightTSQL(text, m.st.Chroma)
+	h := highlightTSQL(text, &m.st.SQL)
 	m.highlights[text] = h
 	return h
 }

@@ -2,6 +2,7 @@ package tds
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -75,7 +76,7 @@ func (c *conn) reply(b []byte) error {
 }
 
 // errDropped ends a connection a fault dropped.
-var errDropped = fmt.Errorf("connection dropped by fault injection")
+var errDropped = errors.New("connection dropped by fault injection")
 
 // request runs one batch, RPC or transaction-manager request.
 func (c *conn) request(m message, msgs <-chan message) error {

@@ -2,7 +2,6 @@ package detail
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -48,14 +47,51 @@ type Input struct {
 	Outcome      *Outcome
 }
 
-// placeholder matches a sqlcmd variable reference $(Var), the only way a
-// secret appears in statement text.
-var placeholder = regexp.MustCompile(`\$\([A-Za-z_][A-Za-z0-9_]*\)`)
-
-// MaskSecrets replaces every secret placeholder with the mask, so neither a
-// secret nor its variable name reads like something to copy and paste.
+// MaskSecrets replaces every sqlcmd variable reference $(Var), the only
+// way a secret appears in statement text, with the mask, so neither a
+// secret nor its variable name reads like something to copy and paste. A
+// loop rather than a regexp compiled at package init, which every command
+// paid at start-up.
 func MaskSecrets(text, mask string) string {
-	return placeholder.ReplaceAllString(text, mask)
+	var b strings.Builder
+	rest := text
+	for {
+		i := strings.Index(rest, "$(")
+		if i < 0 {
+			break
+		}
+		n := varRefLen(rest[i:])
+		if n == 0 {
+			b.WriteString(rest[:i+2])
+			rest = rest[i+2:]
+			continue
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(mask)
+		rest = rest[i+n:]
+	}
+	if b.Len() == 0 {
+		return text
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// varRefLen is the length of the $(Name) s starts with (Name: an ASCII
+// letter or _, then letters, digits or _), 0 if s starts with none.
+func varRefLen(s string) int {
+	for i := 2; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ')' && i > 2:
+			return i + 1
+		case c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z':
+		case '0' <= c && c <= '9' && i > 2:
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // Content is the whole pane for in at width w. highlight colours T-SQL

@@ -1,6 +1,7 @@
 package detail
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -64,5 +65,19 @@ func TestPaneScrollsAndResetsForANewStep(t *testing.T) {
 	d.SetContent(steps.Ref{Host: "A", ID: "y"}, "k2", content)
 	if got := ansi.Strip(d.View()); !strings.HasPrefix(got, "one") {
 		t.Fatalf("a new step does not start at the top: %q", got)
+	}
+}
+
+// TestMaskSecretsAsTheRegexp: the loop masks exactly what the regexp it
+// replaced (compiled at start-up in every command) matched.
+func TestMaskSecretsAsTheRegexp(t *testing.T) {
+	re := regexp.MustCompile(`\$\([A-Za-z_][A-Za-z0-9_]*\)`)
+	for _, in := range []string{
+		"", "no variable", "N'$(MASTER_KEY_PASSWORD_HOST_A)'", "$(A)$(b_1)", "$()", "$(1A)", "$(A", "$(A-B)",
+		"$$(X)", "$($(X))", "x $(_) y $(é) z", "PASSWORD = N'$(LOGIN_PASSWORD_HOST_B)';\n$(",
+	} {
+		if got, want := MaskSecrets(in, "••••"), re.ReplaceAllString(in, "••••"); got != want {
+			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

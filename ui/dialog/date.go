@@ -7,9 +7,9 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbletea/v2"
 
+	"github.com/mirrorcert/mirrorcert/ui/input"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
@@ -23,7 +23,7 @@ type Date struct {
 	KeyMap Submit
 	Host   string
 	today  time.Time
-	input  textinput.Model
+	input  input.Model
 	err    string
 	value  time.Time
 }
@@ -31,13 +31,14 @@ type Date struct {
 // NewDate builds the question for host; today is the date the servers
 // were last read (the UI's clock), zero when unknown.
 func NewDate(st *styles.Styles, host string, today time.Time) (*Date, tea.Cmd) {
-	d := &Date{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("rotate"), Host: host, today: today.UTC().Truncate(24 * time.Hour), input: textinput.New()}
+	d := &Date{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("rotate"), Host: host, today: today.UTC().Truncate(24 * time.Hour), input: input.New(st)}
 	d.input.SetWidth(12)
-	d.input.CharLimit = 10
+	d.input.Limit = 10
 	if !today.IsZero() {
 		d.input.SetValue(d.today.AddDate(1, 0, 0).Format(DateLayout))
 	}
-	return d, d.input.Focus()
+	d.input.Focus()
+	return d, nil
 }
 
 // SetSize sets the screen size.
@@ -60,9 +61,8 @@ func (d *Date) Update(msg tea.Msg) (Action, tea.Cmd) {
 		}
 		d.err = ""
 	}
-	var cmd tea.Cmd
-	d.input, cmd = d.input.Update(msg)
-	return None, cmd
+	d.input.Update(msg)
+	return None, nil
 }
 
 // ParseExpiry validates a typed expiry date: YYYY-MM-DD, after today (when

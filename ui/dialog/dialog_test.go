@@ -136,3 +136,18 @@ func TestPasswordEntriesMustAgree(t *testing.T) {
 		t.Fatal("empty did not mean generate")
 	}
 }
+
+// A pasted password (the terminal's bracketed paste; ctrl+v from the
+// clipboard went with bubbles' textinput) goes in whole and never shows.
+func TestPasswordPasteIsMasked(t *testing.T) {
+	d, _ := NewPassword(st(), "HOST_A", 0, 0)
+	d.Update(tea.PasteMsg{Content: "Pasted!S3cret"})
+	if got := ansi.Strip(d.View()); strings.Contains(got, "Pasted") || !strings.Contains(got, "*************") {
+		t.Fatalf("view:\n%s", got)
+	}
+	d.Update(press("enter"))
+	d.Update(tea.PasteMsg{Content: "Pasted!S3cret"})
+	if a, _ := d.Update(press("enter")); a != Accept || d.Value() != "Pasted!S3cret" {
+		t.Fatalf("paste: %v %q", a, d.Value())
+	}
+}

@@ -5,9 +5,9 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbletea/v2"
 
+	"github.com/mirrorcert/mirrorcert/ui/input"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
@@ -20,7 +20,7 @@ type Password struct {
 	Host   string
 	// N of Total when `A` asks several hosts in turn (Total 0: one step).
 	N, Total int
-	input    textinput.Model
+	input    input.Model
 	first    string // the first entry, while the second is asked
 	again    bool
 	err      string
@@ -28,12 +28,12 @@ type Password struct {
 
 // NewPassword builds the question for host.
 func NewPassword(st *styles.Styles, host string, n, total int) (*Password, tea.Cmd) {
-	d := &Password{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("submit"), Host: host, N: n, Total: total, input: textinput.New()}
-	d.input.EchoMode = textinput.EchoPassword
-	d.input.EchoCharacter = '*'
+	d := &Password{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("submit"), Host: host, N: n, Total: total, input: input.New(st)}
+	d.input.Mask = '*'
 	d.input.SetWidth(40)
 	d.reset()
-	return d, d.input.Focus()
+	d.input.Focus()
+	return d, nil
 }
 
 // reset goes back to the first entry.
@@ -75,9 +75,8 @@ func (d *Password) Update(msg tea.Msg) (Action, tea.Cmd) {
 			return Accept, nil
 		}
 	}
-	var cmd tea.Cmd
-	d.input, cmd = d.input.Update(msg)
-	return None, cmd
+	d.input.Update(msg)
+	return None, nil
 }
 
 // Value is the password typed ("" = generate).

@@ -5,9 +5,9 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbletea/v2"
 
+	"github.com/mirrorcert/mirrorcert/ui/input"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
@@ -17,7 +17,7 @@ type StartForm struct {
 	frame
 	KeyMap Submit
 	Next   key.Binding
-	inputs [2]textinput.Model
+	inputs [2]input.Model
 	at     int
 	err    string
 }
@@ -27,11 +27,12 @@ func NewStartForm(st *styles.Styles, database, folder string) (*StartForm, tea.C
 	d := &StartForm{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("next / start"),
 		Next: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field"))}
 	for i, v := range []string{database, folder} {
-		d.inputs[i] = textinput.New()
+		d.inputs[i] = input.New(st)
 		d.inputs[i].SetWidth(40)
 		d.inputs[i].SetValue(v)
 	}
-	return d, d.inputs[0].Focus()
+	d.inputs[0].Focus()
+	return d, nil
 }
 
 // Values are the database and the folder typed.
@@ -50,7 +51,8 @@ func (d *StartForm) SetSize(w, h int) {
 func (d *StartForm) focus(i int) tea.Cmd {
 	d.inputs[d.at].Blur()
 	d.at = i
-	return d.inputs[i].Focus()
+	d.inputs[i].Focus()
+	return nil
 }
 
 // Update: enter moves to the folder, then submits both when neither is
@@ -75,9 +77,8 @@ func (d *StartForm) Update(msg tea.Msg) (Action, tea.Cmd) {
 		}
 		d.err = ""
 	}
-	var cmd tea.Cmd
-	d.inputs[d.at], cmd = d.inputs[d.at].Update(msg)
-	return None, cmd
+	d.inputs[d.at].Update(msg)
+	return None, nil
 }
 
 // Keys is the dialog's key map for the help footer.

@@ -6,9 +6,9 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbletea/v2"
 
+	"github.com/mirrorcert/mirrorcert/ui/input"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
@@ -19,15 +19,16 @@ type TypeName struct {
 	KeyMap Submit
 	Object string
 	Fix    string
-	input  textinput.Model
+	input  input.Model
 	err    string
 }
 
 // NewTypeName builds the dialog for object, explaining fix.
 func NewTypeName(st *styles.Styles, object, fix string) (*TypeName, tea.Cmd) {
-	d := &TypeName{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("submit"), Object: object, Fix: fix, input: textinput.New()}
+	d := &TypeName{frame: frame{st: st, w: 80, h: 24}, KeyMap: submit("submit"), Object: object, Fix: fix, input: input.New(st)}
 	d.input.SetWidth(40)
-	return d, d.input.Focus()
+	d.input.Focus()
+	return d, nil
 }
 
 // SetSize sets the screen size.
@@ -51,9 +52,8 @@ func (d *TypeName) Update(msg tea.Msg) (Action, tea.Cmd) {
 		}
 		d.err = ""
 	}
-	var cmd tea.Cmd
-	d.input, cmd = d.input.Update(msg)
-	return None, cmd
+	d.input.Update(msg)
+	return None, nil
 }
 
 // Keys is the dialog's key map for the help footer.

@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/plan"
+	"github.com/mirrorcert/mirrorcert/ui/input"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
@@ -48,14 +48,14 @@ type Model struct {
 	now    time.Time
 	fields []field
 	focus  int
-	input  textinput.Model
+	input  input.Model
 	errs   map[string]string // field key -> message, in the form's words
 	w, h   int
 }
 
 // New builds the form over v.
 func New(v Values, st *styles.Styles, now time.Time) *Model {
-	m := &Model{KeyMap: DefaultKeyMap(), Values: v, st: st, now: now, errs: map[string]string{}, w: 80, h: 24, input: textinput.New()}
+	m := &Model{KeyMap: DefaultKeyMap(), Values: v, st: st, now: now, errs: map[string]string{}, w: 80, h: 24, input: input.New(st)}
 	m.fields = fields(&m.Values)
 	m.input.Prompt = ""
 	m.input.Focus()
@@ -63,8 +63,8 @@ func New(v Values, st *styles.Styles, now time.Time) *Model {
 	return m
 }
 
-// Init starts the cursor blinking.
-func (m *Model) Init() tea.Cmd { return textinput.Blink }
+// Init has nothing to start: the field's cursor does not blink.
+func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the form's size.
 func (m *Model) SetSize(w, h int) {
@@ -79,10 +79,9 @@ func (m *Model) cur() *field { return &m.fields[m.focus] }
 func (m *Model) load() {
 	f := m.cur()
 	m.input.Reset()
-	m.input.EchoMode = textinput.EchoNormal
+	m.input.Mask = 0
 	if f.kind == secret {
-		m.input.EchoMode = textinput.EchoPassword
-		m.input.EchoCharacter = '*'
+		m.input.Mask = '*'
 	}
 	if f.kind != choice {
 		m.input.SetValue(f.get(&m.Values))
@@ -150,9 +149,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	return m, cmd
+	m.input.Update(msg)
+	return m, nil
 }
 
 // cycle moves a choice to its next (or previous) option.

@@ -24,10 +24,10 @@ type Glyphs struct {
 type Styles struct {
 	NoColor bool
 	ASCII   bool
-	// Dark says the terminal background is dark; it picks the colours and
-	// the T-SQL highlighting style (Chroma).
+	// Dark says the terminal background is dark; it picks the colours,
+	// those of highlighted T-SQL (SQL) included.
 	Dark    bool
-	Chroma  string
+	SQL     SQL
 	Glyphs  Glyphs
 	Border  lipgloss.Border
 	Spinner spinner.Spinner
@@ -60,10 +60,7 @@ type Styles struct {
 // on bold and reverse video; ascii swaps glyphs and borders for plain ASCII;
 // dark chooses colours that read on a dark background (else a light one).
 func Default(noColor, ascii, dark bool) Styles {
-	s := Styles{NoColor: noColor, ASCII: ascii, Dark: dark, Chroma: "monokai"}
-	if !dark {
-		s.Chroma = "github"
-	}
+	s := Styles{NoColor: noColor, ASCII: ascii, Dark: dark}
 	if ascii {
 		s.Glyphs = Glyphs{
 			Done: "[x]", Pending: "[ ]", Blocked: "[-]", Conflict: "[!]", Failed: "[X]", Unknown: "[?]", Manual: "[m]",
@@ -112,6 +109,7 @@ func Default(noColor, ascii, dark bool) Styles {
 		selBg  = pick(lipgloss.Color("#D8D4F2"), lipgloss.Color("#3A3A5A"))
 		selFg  = pick(lipgloss.Color("#000000"), lipgloss.Color("#FFFFFF"))
 	)
+	s.SQL = sqlStyles(dark)
 	s.Title = s.Title.Foreground(accent)
 	s.Subtle = s.Subtle.Foreground(subtle)
 	s.TabActive = base.Padding(0, 1).Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(accent)
