@@ -152,3 +152,20 @@ func TestParseRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestIsReserved covers the ASCII fast path and the strings.ToUpper one:
+// case does not matter, a longer word is never reserved, and a non-ASCII
+// spelling that upper-cases to a keyword is reserved as before.
+func TestIsReserved(t *testing.T) {
+	for word, want := range map[string]bool{
+		"select": true, "SeLeCt": true, "current_timestamp": true, "CURRENT_TIMESTAMPS": false,
+		"name": false, "selects": false, "a_very_long_identifier_name": false, "ıf": true, "ſelect": true, "sélect": false,
+	} {
+		if got := isReserved(token{Kind: tkIdent, Text: word}); got != want {
+			t.Errorf("isReserved(%q) = %v, want %v", word, got, want)
+		}
+	}
+	if isReserved(token{Kind: tkQIdent, Text: "select"}) {
+		t.Error("a [quoted] name is never reserved")
+	}
+}
