@@ -169,3 +169,21 @@ func TestIsReserved(t *testing.T) {
 		t.Error("a [quoted] name is never reserved")
 	}
 }
+
+// TestIdentifierTooLong: over 128 characters (not bytes) is error 103, for
+// plain, [quoted] and @variable names.
+func TestIdentifierTooLong(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		bad  bool
+	}{
+		{strings.Repeat("a", 128), false}, {strings.Repeat("a", 129), true},
+		{strings.Repeat("é", 128), false}, {strings.Repeat("é", 129), true},
+		{"[" + strings.Repeat("b", 129) + "]", true}, {"@" + strings.Repeat("v", 128), true},
+	} {
+		_, err := lex("SELECT " + c.name)
+		if got := err != nil && err.msg.Number == 103; got != c.bad {
+			t.Errorf("%d-byte name: error 103 %v, want %v (%v)", len(c.name), got, c.bad, err)
+		}
+	}
+}
