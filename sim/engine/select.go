@@ -144,6 +144,15 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 			}
 			project(&evaluator{s: ev.s, env: &env{cols: cols, row: first, parent: parent, rc: rc}, group: g})
 		}
+	} else if len(q.OrderBy) == 0 {
+		// Only ORDER BY looks at a row's evaluator after projecting it,
+		// so without one every row can share one.
+		pe := &env{cols: cols, parent: parent, rc: rc}
+		pev := ev.with(pe)
+		for _, r := range rows {
+			pe.row = r
+			project(pev)
+		}
 	} else {
 		for _, r := range rows {
 			project(ev.with(&env{cols: cols, row: r, parent: parent, rc: rc}))
@@ -207,11 +216,11 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 	}
 	res := &ResultSet{Columns: outCols, Rows: make([][]any, len(out))}
 	for i, o := range out {
-		row := make([]any, len(o.vals))
+		// o.vals was made for this row alone: convert it in place.
 		for j, v := range o.vals {
-			row[j] = outValue(v, outCols[j].Type)
+			o.vals[j] = outValue(v, outCols[j].Type)
 		}
-		res.Rows[i] = row
+		res.Rows[i] = o.vals
 	}
 	return res, int64(len(out))
 }
