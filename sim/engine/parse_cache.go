@@ -20,6 +20,7 @@ type parseCache struct {
 	seen    map[uint64]bool
 	entries map[string]*cachedBatch
 	tick    uint64
+	maxText int // parseCacheMaxText; a test may raise it
 }
 
 type cachedBatch struct {
@@ -30,18 +31,18 @@ type cachedBatch struct {
 const (
 	parseCacheSize    = 16       // batches kept; the least recently used goes
 	parseCacheSeen    = 1024     // hashes of batches seen once, then forgotten
-	parseCacheMaxText = 64 << 10 // longer batches are not kept
+	parseCacheMaxText = 16 << 10 // longer batches are not kept: at most 256 KB an instance
 )
 
 func newParseCache() *parseCache {
-	return &parseCache{seed: maphash.MakeSeed(), seen: map[uint64]bool{}, entries: map[string]*cachedBatch{}}
+	return &parseCache{seed: maphash.MakeSeed(), seen: map[uint64]bool{}, entries: map[string]*cachedBatch{}, maxText: parseCacheMaxText}
 }
 
 // parsed returns the batch's statements, parsed and compiled for this
 // instance, or the message that rejects the whole batch.
 func (in *instance) parsed(sql string) ([]stmt, *Message) {
 	c := in.parses
-	if c != nil && len(sql) <= parseCacheMaxText {
+	if c != nil && len(sql) <= c.maxText {
 		c.mu.Lock()
 		if e := c.entries[sql]; e != nil {
 			c.tick++
@@ -55,7 +56,7 @@ func (in *instance) parsed(sql string) ([]stmt, *Message) {
 	if perr == nil {
 		perr = in.compile(stmts)
 	}
-	if perr == nil && c != nil && len(sql) <= parseCacheMaxText {
+	if perr == nil && c != nil && len(sql) <= c.maxText {
 		c.remember(sql, stmts)
 	}
 	return stmts, perr

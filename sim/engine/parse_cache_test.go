@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -13,6 +14,7 @@ import (
 // text would see another statement.
 func TestParseCacheTreesStayPristine(t *testing.T) {
 	in, s := saSession(t, "HOST_B")
+	in.(*instance).parses.maxText = 1 << 20 // the inbound batch is 18 KB
 	batches := []string{
 		benchBatch(t, "statequery.sql"), benchBatch(t, "outbound_host_b.sql"), benchBatch(t, "inbound_host_b.sql"),
 		"SELECT name FROM sys.server_principals WHERE type = 'S' UNION SELECT name FROM sys.sql_logins ORDER BY name DESC;",
@@ -78,7 +80,8 @@ func TestParseCacheNeverStale(t *testing.T) {
 }
 
 // TestParseCacheBounds: the cache holds at most parseCacheSize batches, a
-// batch seen once is not stored, and one that does not parse never is.
+// batch seen once is not stored, and neither is one that does not parse or
+// one over parseCacheMaxText.
 func TestParseCacheBounds(t *testing.T) {
 	in, s := saSession(t, "HOST_A")
 	c := in.(*instance).parses
@@ -92,6 +95,13 @@ func TestParseCacheBounds(t *testing.T) {
 	}
 	if size() != 0 {
 		t.Fatal("a batch that does not parse was stored")
+	}
+	long := "SELECT 1 AS x; -- " + strings.Repeat("x", parseCacheMaxText)
+	for range 3 {
+		s.ExecBatch(long)
+	}
+	if size() != 0 {
+		t.Fatal("a batch over parseCacheMaxText was stored")
 	}
 	for i := range 3 * parseCacheSize {
 		for range 2 {
