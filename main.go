@@ -58,6 +58,7 @@ func newVersionCmd() *cobra.Command {
 }
 
 func main() {
+	tuneGC()
 	err := newRootCmdFor(os.Args[1:]).Execute()
 	if err == nil {
 		return

@@ -138,7 +138,7 @@ func criticalPath(c steps.Checklist, took map[steps.Ref]time.Duration) time.Dura
 
 func benchApply(b *testing.B, names []string, mode string) {
 	var wall, pathTotal time.Duration
-	var trips, maxHostTrips int64
+	var trips, maxHostTrips, builds int64
 	var chain int
 	for b.Loop() {
 		b.StopTimer()
@@ -164,6 +164,7 @@ func benchApply(b *testing.B, names []string, mode string) {
 		pathTotal += opened + criticalPath(fresh, took)
 		st := s.Stats()
 		trips += st.RoundTrips
+		builds += st.ChecklistBuilds
 		for _, n := range st.PerHost {
 			maxHostTrips = max(maxHostTrips, n)
 		}
@@ -178,6 +179,7 @@ func benchApply(b *testing.B, names []string, mode string) {
 	b.ReportMetric(float64(chain), "chain-len")
 	b.ReportMetric(float64(trips)/float64(b.N), "batches/op")
 	b.ReportMetric(float64(maxHostTrips), "max-host-batches")
+	b.ReportMetric(float64(builds)/float64(b.N), "checklist-builds/op")
 }
 
 // BenchmarkApply3Hosts: apply on two partners and a witness.

@@ -97,6 +97,14 @@ func buildConfig(h plan.Host, password string) (msdsn.Config, error) {
 		// record sizing splits them.
 		DynamicRecordSizingDisabled: true,
 	}
+	if cfg.Encryption != msdsn.EncryptionStrict {
+		// Inside PRELOGIN (TDS 7.x) SQL Server speaks TLS 1.2 at most:
+		// 1.3 needs TDS 8 (strict). Offering 1.3 anyway made every
+		// connection compute TLS 1.3 key shares (ML-KEM-768 and
+		// X25519) that the server's 1.2 answer throws away: a fifth of
+		// the TLS handshake's client CPU.
+		tc.MaxVersion = tls.VersionTLS12
+	}
 	// Strict (TDS 8) always validates, as sqlcmd and the Microsoft drivers do.
 	if a.TrustServerCertificate && cfg.Encryption != msdsn.EncryptionStrict {
 		tc.InsecureSkipVerify = true

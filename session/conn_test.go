@@ -1,6 +1,7 @@
 package session
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -134,5 +135,23 @@ func TestExplainConnectError(t *testing.T) {
 	var me mssql.Error
 	if errors.As(login, &me) {
 		t.Errorf("login error should be reworded, not wrapped: %v", login)
+	}
+}
+
+// TestBuildConfigTLSVersions: TDS 7.x connections offer what SQL Server
+// speaks inside PRELOGIN (TLS 1.2), strict ones leave 1.3 open.
+func TestBuildConfigTLSVersions(t *testing.T) {
+	for encrypt, max := range map[string]uint16{
+		plan.EncryptOptional:  tls.VersionTLS12,
+		plan.EncryptMandatory: tls.VersionTLS12,
+		plan.EncryptStrict:    0, // Go's newest, 1.3
+	} {
+		cfg, err := buildConfig(host("sqla.corp.example,1444", plan.Auth{User: "sa", Encrypt: encrypt}), "pw")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.TLSConfig.MaxVersion != max || cfg.TLSConfig.MinVersion != tls.VersionTLS12 {
+			t.Errorf("%s: TLS versions %x..%x, want 1.2..%x", encrypt, cfg.TLSConfig.MinVersion, cfg.TLSConfig.MaxVersion, max)
+		}
 	}
 }

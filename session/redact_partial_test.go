@@ -57,3 +57,23 @@ func BenchmarkRedactServer(b *testing.B) {
 		r.RedactServer(msg)
 	}
 }
+
+// BenchmarkRedactStatement masks one statement the size of a peer
+// certificate's CREATE CERTIFICATE ... FROM BINARY with the secrets of a
+// nine-replica apply (9 master keys, 72 logins and a connection password):
+// apply masks every statement it sends, for the transcript and the screen.
+func BenchmarkRedactStatement(b *testing.B) {
+	r := NewRedactor()
+	r.Add("Sa-Connection-Pa55word!")
+	for range 81 {
+		pw, err := GeneratePassword(nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Add(pw)
+	}
+	text := "CREATE CERTIFICATE [HOST_A_cert]\n    AUTHORIZATION [HOST_A_user]\n    FROM BINARY = 0x" + strings.Repeat("308202F0308201D8A00302010202100C0BB25BA1A6ED90FFC44BC5A406DEC4", 26) + ";"
+	for b.Loop() {
+		r.Redact(text)
+	}
+}

@@ -223,7 +223,13 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 	}
 	start := s.now()
 	s.noteChange(host, start)
+	prepared := make(chan struct{})
+	go func() { // while the batch is on the wire
+		defer close(prepared)
+		s.tr.Prepare(host)
+	}()
 	st, res, err := s.readState(ctx, hc, batch)
+	<-prepared
 	dur := res.Duration
 	if res.Transport != nil {
 		// The batch may or may not have run. Do not send it again:
@@ -282,14 +288,17 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			sent++
 		}
 	}
+	var msgs []string // the batch's messages, masked once for every item
+	for _, m := range res.Messages {
+		msgs = append(msgs, s.red.Redact(m))
+	}
+	var recs []Record
 	for i := range outs {
 		if preps[i].err != nil {
 			continue
 		}
 		r := &RunResult{Ref: items[i].Ref, Statements: preps[i].masked, Duration: dur}
-		for _, m := range res.Messages {
-			r.Messages = append(r.Messages, s.red.Redact(m))
-		}
+		r.Messages = append([]string(nil), msgs...)
 		r.GeneratedMasterKeyPassword, r.MasterKeyPasswordUncertain = handOverMasterKey(outs[i], preps[i].genMK)
 		outs[i].result = r
 		for _, text := range preps[i].masked {
@@ -300,10 +309,11 @@ func (s *Session) execLocked(ctx context.Context, hc *hostConn, items []steps.It
 			case outs[i].err != nil:
 				rec.Result, rec.Error = "error", outs[i].err.Error()
 			}
-			if terr := s.tr.Write(rec); terr != nil {
-				s.log.Error("transcript write failed", "err", terr.Error())
-			}
+			recs = append(recs, rec)
 		}
+	}
+	if terr := s.tr.WriteAll(recs); terr != nil {
+		s.log.Error("transcript write failed", "err", terr.Error())
 	}
 	for i := range outs {
 		if outs[i].err != nil {
@@ -384,14 +394,21 @@ func (s *Session) attribute(hc *hostConn, outs []outcome, preps []prepared, res 
 // peer's own thumbprint. afterLoss marks items found done after a lost
 // connection as done.
 func (s *Session) checkDone(outs []outcome, preps []prepared, lenient bool) {
-	cl := s.Checklist()
+	if len(outs) == 0 {
+		return
+	}
+	items := s.hostItems(outs[0].item.Host) // a batch is one host's
+	byID := make(map[string]*steps.Item, len(items))
+	for i := range items {
+		byID[items[i].ID] = &items[i]
+	}
 	states := s.States()
 	for i := range outs {
 		if preps[i].err != nil {
 			continue
 		}
-		it := cl.Item(outs[i].item.Ref)
-		if it == nil {
+		it := byID[outs[i].item.ID]
+		if it == nil || it.Host != outs[i].item.Host {
 			continue
 		}
 		if it.Status == steps.Done && lenient {

@@ -284,22 +284,17 @@ func (s *Session) legacyHostsLocked() []string {
 // buildChecklist builds the checklist from the current states. Items whose
 // last run failed show Failed with the error until the state shows them done.
 // Checklist caches it per state change.
-func (s *Session) buildChecklist() steps.Checklist {
+func (s *Session) buildChecklist(now time.Time, memo *steps.Memo) steps.Checklist {
 	p := s.effectivePlan()
 	states := s.States()
-	c := steps.Build(p, states, s.now())
+	c := steps.BuildMemo(p, states, now, memo)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	legacy := s.legacyHostsLocked()
 	for hi := range c.Hosts {
 		for ii := range c.Hosts[hi].Items {
 			it := &c.Hosts[hi].Items[ii]
-			// Only a still-pending item shows its failure: once the state
-			// says done, blocked or conflicting, that is the news.
-			if err, ok := s.failed[it.Ref]; ok && it.Status == steps.Pending {
-				it.Status = steps.Failed
-				it.Detail = s.red.Redact(err.Error())
-			}
+			s.markFailedLocked(it)
 			if len(legacy) > 0 && p != s.plan && fileRouteItem(it.ID) {
 				why := fmt.Sprintf("%s runs a SQL Server version before 2012 (11.x), which has no CERTENCODED: certificates are handed over by file (BACKUP CERTIFICATE, copy, CREATE CERTIFICATE FROM FILE) instead of in-band",
 					strings.Join(legacy, ", "))
@@ -309,6 +304,16 @@ func (s *Session) buildChecklist() steps.Checklist {
 		}
 	}
 	return c
+}
+
+// markFailedLocked shows the failure of it's last run, if any. Only a
+// still-pending item shows it: once the state says done, blocked or
+// conflicting, that is the news.
+func (s *Session) markFailedLocked(it *steps.Item) {
+	if err, ok := s.failed[it.Ref]; ok && it.Status == steps.Pending {
+		it.Status = steps.Failed
+		it.Detail = s.red.Redact(err.Error())
+	}
 }
 
 // fileRouteItem reports whether an item exists or differs because of the

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -66,56 +67,109 @@ func openAppend(path string) (*os.File, error) {
 }
 
 // Write appends r (masked again, in case) to both files.
-func (t *transcript) Write(r Record) error {
+func (t *transcript) Write(r Record) error { return t.WriteAll([]Record{r}) }
+
+// WriteAll appends the records of one batch (masked again, in case) to both
+// files, with one write per file: an apply on 9 replicas records about 300
+// statements, and two writes each were a tenth of its client CPU.
+func (t *transcript) WriteAll(recs []Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.err != nil {
-		return t.err
+	if err := t.openJSONLLocked(); err != nil {
+		return err
 	}
-	if t.jsonl == nil {
-		if err := os.MkdirAll(t.dir, 0o700); err != nil {
-			t.err = fmt.Errorf("transcript: %w", err)
-			return t.err
+	var lines []byte
+	sqls := map[string]*bytes.Buffer{}
+	var hosts []string // in order of first appearance
+	for _, r := range recs {
+		r.Text = t.red.Redact(r.Text)
+		r.Error = t.red.Redact(r.Error)
+		msgs := make([]string, len(r.Messages))
+		for i, m := range r.Messages {
+			msgs[i] = t.red.Redact(m)
 		}
-		f, err := openAppend(filepath.Join(t.dir, "transcript.jsonl"))
-		if err != nil {
-			t.err = fmt.Errorf("transcript: %w", err)
-			return t.err
-		}
-		t.jsonl = f
-	}
-	r.Text = t.red.Redact(r.Text)
-	r.Error = t.red.Redact(r.Error)
-	for i := range r.Messages {
-		r.Messages[i] = t.red.Redact(r.Messages[i])
-	}
-	line, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("transcript: %w", err)
-	}
-	if _, err := t.jsonl.Write(append(line, '\n')); err != nil {
-		return fmt.Errorf("transcript: %w", err)
-	}
-	f := t.sql[r.Host]
-	if f == nil {
-		f, err = openAppend(filepath.Join(t.dir, "executed-"+safeFileName(r.Host)+".sql"))
+		r.Messages = msgs
+		line, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("transcript: %w", err)
 		}
-		t.sql[r.Host] = f
-		if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
-			fmt.Fprintf(f, "-- Statements mirrorcert ran on %s, in order, with their results.\n-- Secrets appear only as $(VAR) placeholders; nothing here is a password.\nUSE master;\nGO\n\n", oneLine(r.Host))
+		lines = append(append(lines, line...), '\n')
+		b := sqls[r.Host]
+		if b == nil {
+			b = &bytes.Buffer{}
+			sqls[r.Host] = b
+			hosts = append(hosts, r.Host)
 		}
+		status := "ok"
+		if r.Result != "ok" {
+			status = "error: " + r.Error
+		}
+		fmt.Fprintf(b, "-- %s %s %s (%s)\n%s\nGO\n\n", r.Time.UTC().Format(time.RFC3339), r.Host, r.Step, oneLine(status), r.Text)
 	}
-	status := "ok"
-	if r.Result != "ok" {
-		status = "error: " + r.Error
-	}
-	_, err = fmt.Fprintf(f, "-- %s %s %s (%s)\n%s\nGO\n\n", r.Time.UTC().Format(time.RFC3339), r.Host, r.Step, oneLine(status), r.Text)
-	if err != nil {
+	if _, err := t.jsonl.Write(lines); err != nil {
 		return fmt.Errorf("transcript: %w", err)
 	}
+	for _, h := range hosts {
+		f, err := t.openSQLLocked(h)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(sqls[h].Bytes()); err != nil {
+			return fmt.Errorf("transcript: %w", err)
+		}
+	}
 	return nil
+}
+
+// Prepare creates the directory and the files a batch for host will be
+// recorded in, so that a caller can do it while the batch is on the wire:
+// creating a file can cost as much as a round trip (0.8 ms each on the
+// project's machines), and apply creates one per host. Errors are kept
+// for the write, which reports them.
+func (t *transcript) Prepare(host string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.openJSONLLocked() == nil {
+		_, _ = t.openSQLLocked(host)
+	}
+}
+
+func (t *transcript) openJSONLLocked() error {
+	if t.err != nil {
+		return t.err
+	}
+	if t.jsonl != nil {
+		return nil
+	}
+	if err := os.MkdirAll(t.dir, 0o700); err != nil {
+		t.err = fmt.Errorf("transcript: %w", err)
+		return t.err
+	}
+	f, err := openAppend(filepath.Join(t.dir, "transcript.jsonl"))
+	if err != nil {
+		t.err = fmt.Errorf("transcript: %w", err)
+		return t.err
+	}
+	t.jsonl = f
+	return nil
+}
+
+func (t *transcript) openSQLLocked(host string) (*os.File, error) {
+	if f := t.sql[host]; f != nil {
+		return f, nil
+	}
+	f, err := openAppend(filepath.Join(t.dir, "executed-"+safeFileName(host)+".sql"))
+	if err != nil {
+		return nil, fmt.Errorf("transcript: %w", err)
+	}
+	t.sql[host] = f
+	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
+		fmt.Fprintf(f, "-- Statements mirrorcert ran on %s, in order, with their results.\n-- Secrets appear only as $(VAR) placeholders; nothing here is a password.\nUSE master;\nGO\n\n", oneLine(host))
+	}
+	return f, nil
 }
 
 // Close closes the files.

@@ -34,6 +34,23 @@ type builder struct {
 // Unknown and items elsewhere that need them are Blocked. Build is pure: the
 // same inputs give the same checklist.
 func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
+	return build(p, states, now, nil)
+}
+
+func build(p *plan.Plan, states map[string]*State, now time.Time, m *Memo) Checklist {
+	b := newBuilder(p, states, now)
+	m = m.begin(p, now)
+	facts := b.allPeerFacts()
+	var c Checklist
+	for _, h := range p.Hosts {
+		c.Hosts = append(c.Hosts, b.hostList(h, states, facts, m))
+	}
+	m.end()
+	resolve(&c)
+	return c
+}
+
+func newBuilder(p *plan.Plan, states map[string]*State, now time.Time) *builder {
 	b := &builder{p: p, now: now.UTC(), file: p.Transfer == plan.TransferFile, fromBinary: map[string][]tsql.Statement{}}
 	b.states, b.denied = setAsideDenied(states)
 	b.start = p.Certificate.StartDate
@@ -44,24 +61,41 @@ func Build(p *plan.Plan, states map[string]*State, now time.Time) Checklist {
 		y, m, d := b.now.Date()
 		b.start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 	}
-	var c Checklist
-	for _, h := range p.Hosts {
-		hl := HostList{Host: h.Name, Role: h.Role}
-		hl.Items = append(hl.Items, b.outbound(h)...)
-		for _, peer := range p.Peers(h.Name) {
-			hl.Items = append(hl.Items, b.inbound(h, peer)...)
-		}
-		c.Hosts = append(c.Hosts, hl)
+	return b
+}
+
+func (b *builder) allPeerFacts() map[string]peerFacts {
+	facts := make(map[string]peerFacts, len(b.p.Hosts))
+	for _, h := range b.p.Hosts {
+		facts[h.Name] = b.peerFacts(h.Name)
 	}
-	resolve(&c)
-	return c
+	return facts
+}
+
+// hostList is h's items, before resolve: its own, then per peer in plan
+// order. states is the caller's (the memo keys on its pointers).
+func (b *builder) hostList(h plan.Host, states map[string]*State, facts map[string]peerFacts, m *Memo) HostList {
+	peers := b.p.Peers(h.Name)
+	hl := HostList{Host: h.Name, Role: h.Role, Items: make([]Item, 0, 4+5*len(peers))}
+	self := states[h.Name]
+	hl.Items = m.appendGroup(hl.Items, memoKey{host: h.Name, self: self}, func() []Item { return b.outbound(h) })
+	for _, peer := range peers {
+		pf := facts[peer]
+		key := memoKey{host: h.Name, peer: peer, self: self, facts: pf}
+		hl.Items = m.appendGroup(hl.Items, key, func() []Item { return b.inbound(h, peer, pf) })
+	}
+	return hl
 }
 
 // resolve turns Pending items whose needs are not all Done into Blocked,
 // naming the blockers. Done, Conflict and Unknown items keep their status:
 // an object that exists is there whatever its prerequisites look like.
 func resolve(c *Checklist) {
-	status := map[Ref]Status{}
+	n := 0
+	for _, h := range c.Hosts {
+		n += len(h.Items)
+	}
+	status := make(map[Ref]Status, n)
 	for _, h := range c.Hosts {
 		for _, it := range h.Items {
 			status[it.Ref] = it.Status

@@ -14,8 +14,23 @@ import "strings"
 // An empty (unread) collation counts as the default, which is
 // case-insensitive.
 func CaseSensitive(collation string) bool {
-	c := strings.ToUpper(collation)
-	return strings.Contains(c, "_CS") || strings.HasSuffix(c, "_BIN") || strings.HasSuffix(c, "_BIN2")
+	// Without upper-casing a copy: names are compared hundreds of times
+	// per checklist, and this ran for every comparison.
+	return containsFold(collation, "_CS") || hasSuffixFold(collation, "_BIN") || hasSuffixFold(collation, "_BIN2")
+}
+
+// containsFold reports whether sub (ASCII) is in s, ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 func sameName(caseSensitive bool, a, b string) bool {

@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/mirrorcert/mirrorcert/plan"
@@ -10,13 +9,13 @@ import (
 
 // inbound returns the items on host h that let peer connect to it: login,
 // user, the peer's certificate, CONNECT, and in file mode the manual copy.
-func (b *builder) inbound(h plan.Host, peer string) []Item {
+func (b *builder) inbound(h plan.Host, peer string, pf peerFacts) []Item {
 	s := b.state(h.Name)
 	var items []Item
 	if b.file {
-		items = append(items, b.copyItem(h, peer, s))
+		items = append(items, b.copyItem(h, peer, s, pf))
 	}
-	items = append(items, b.login(h, peer, s), b.user(h, peer, s), b.peerCert(h, peer, s), b.connect(h, peer, s))
+	items = append(items, b.login(h, peer, s), b.user(h, peer, s), b.peerCert(h, peer, s, pf), b.connect(h, peer, s))
 	if s == nil {
 		for i := range items {
 			b.unknown(&items[i])
@@ -102,7 +101,7 @@ func (b *builder) user(h plan.Host, peer string, s *State) Item {
 	return it
 }
 
-func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
+func (b *builder) copyItem(h plan.Host, peer string, s *State, pf peerFacts) Item {
 	file := b.p.CertFile(peer)
 	it := Item{
 		Ref:   Ref{h.Name, InboundID(peer, KindCopy)},
@@ -130,9 +129,9 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 		if share {
 			it.Detail = file + " is on the share, readable from " + h.Name + "; no copy needed"
 		}
-	case s.Cert(b.certName(peer)) != nil:
-		it.Status, it.Detail = Done, b.certName(peer)+" is already installed on "+h.Name
-	case share && b.state(peer) != nil && b.state(peer).Files[file]:
+	case s.Cert(pf.certName) != nil:
+		it.Status, it.Detail = Done, pf.certName+" is already installed on "+h.Name
+	case share && pf.read && pf.backupFile:
 		// peer sees its backup at the share path, and a share is the same
 		// folder from every host.
 		it.Status, it.Detail = Done, file+" is on the share, where "+peer+" wrote it; no copy needed"
@@ -144,8 +143,8 @@ func (b *builder) copyItem(h plan.Host, peer string, s *State) Item {
 	return it
 }
 
-func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
-	name, owner := b.certName(peer), b.p.UserName(peer)
+func (b *builder) peerCert(h plan.Host, peer string, s *State, pf peerFacts) Item {
+	name, owner := pf.certName, b.p.UserName(peer)
 	it := Item{
 		Ref:   Ref{h.Name, InboundID(peer, KindCertificate)},
 		Title: "Certificate " + name + " from " + peer,
@@ -163,25 +162,20 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 	if s == nil {
 		return it
 	}
-	ps := b.state(peer)
-	var own *Certificate
-	if ps != nil {
-		own = ps.Cert(name)
-	}
 	c := s.Cert(name)
 	if c == nil {
 		it.Status, it.Detail = Pending, name+" is not installed on "+h.Name+" yet"
 		switch {
 		case b.file:
 			it.Statements = []tsql.Statement{tsql.CreatePeerCertificateFromFile(name, owner, b.p.CertFile(peer))}
-		case own != nil && own.Encoded != nil:
+		case pf.own && pf.hasEncoded:
 			st, ok := b.fromBinary[peer]
 			if !ok {
-				st = []tsql.Statement{tsql.CreatePeerCertificateFromBinary(name, owner, own.Encoded)}
+				st = []tsql.Statement{tsql.CreatePeerCertificateFromBinary(name, owner, []byte(pf.encoded))}
 				b.fromBinary[peer] = st
 			}
 			it.Statements = st[:1:1]
-		case own != nil:
+		case pf.own:
 			// The peer's certificate exists but its bytes were not read
 			// (CERTENCODED needs SQL Server 2012 or later).
 			it.Status = Blocked
@@ -199,16 +193,16 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 			Fix:    "Drop it and let mirrorcert install " + peer + "'s own certificate.",
 			Remedy: dropIt, Object: name,
 		})
-	} else if ps != nil && own == nil {
+	} else if pf.read && !pf.own {
 		found = append(found, ConflictInfo{
 			What:   peer + " has no certificate " + name + " of its own, so the copy on " + h.Name + " is left over from an earlier setup",
 			Fix:    "Drop the stale copy; mirrorcert installs the new one once " + peer + " has created it.",
 			Remedy: dropIt, Object: name,
 		})
-	} else if own != nil && len(own.Thumbprint) > 0 && len(c.Thumbprint) > 0 && !bytes.Equal(own.Thumbprint, c.Thumbprint) {
+	} else if pf.own && len(pf.thumbprint) > 0 && len(c.Thumbprint) > 0 && pf.thumbprint != string(c.Thumbprint) {
 		found = append(found, ConflictInfo{
 			What: fmt.Sprintf("%s on %s (thumbprint %s) is not the certificate %s uses (thumbprint %s); %s's connections will be refused (error 28035/28045)",
-				name, h.Name, tsql.Binary(c.Thumbprint), peer, tsql.Binary(own.Thumbprint), peer),
+				name, h.Name, tsql.Binary(c.Thumbprint), peer, tsql.Binary([]byte(pf.thumbprint)), peer),
 			Fix:    "Drop the stale copy and let mirrorcert install the current one.",
 			Remedy: dropIt, Object: name,
 		})
@@ -248,7 +242,7 @@ func (b *builder) peerCert(h plan.Host, peer string, s *State) Item {
 	if warning != "" {
 		it.Warnings = append(it.Warnings, warning)
 	}
-	if ps == nil {
+	if !pf.read {
 		it.Warnings = append(it.Warnings, "thumbprint not compared with "+peer+"'s own certificate: "+peer+" is not connected")
 	}
 	return it
@@ -276,4 +270,33 @@ func (b *builder) connect(h plan.Host, peer string, s *State) Item {
 	it.Status, it.Detail = Pending, login+" has no CONNECT on "+ep+" yet"
 	it.Statements = []tsql.Statement{tsql.GrantConnect(ep, login)}
 	return it
+}
+
+// peerFacts is everything a host's items for a peer read from the peer's
+// own state. The items read the peer only through it, so that Memo can
+// key them on it: the peer's later reads (its logins, users, grants) do
+// not remake its items on every other host, only a change of these does.
+type peerFacts struct {
+	read       bool   // the peer's state was read (and not set aside)
+	certName   string // the peer's certificate as its endpoint shows it
+	own        bool   // the peer has that certificate
+	hasEncoded bool   // its public bytes were read (CERTENCODED)
+	encoded    string
+	thumbprint string
+	backupFile bool // the peer sees its certificate backup (file mode)
+}
+
+func (b *builder) peerFacts(peer string) peerFacts {
+	pf := peerFacts{certName: b.certName(peer)}
+	ps := b.state(peer)
+	if ps == nil {
+		return pf
+	}
+	pf.read = true
+	pf.backupFile = ps.Files[b.p.CertFile(peer)]
+	if own := ps.Cert(pf.certName); own != nil {
+		pf.own, pf.hasEncoded = true, own.Encoded != nil
+		pf.encoded, pf.thumbprint = string(own.Encoded), string(own.Thumbprint)
+	}
+	return pf
 }
