@@ -54,7 +54,6 @@ other users can see in the process list). Ctrl-C or SIGTERM stops it.
 --fault ` + sim.FaultSyntax,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defer tuneSimGC(os.Getenv)()
 			if !cmd.Flags().Changed("password") {
 				password = os.Getenv(simPasswordEnv)
 			}
