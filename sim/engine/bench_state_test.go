@@ -23,11 +23,9 @@ func benchBatch(tb testing.TB, name string) string {
 }
 
 // peerNames are the inbound batch's peers, for undoing it between runs.
-var peerLoginRE = regexp.MustCompile(`CREATE LOGIN \[(\w+)_login\]`)
-
 func peerNames(tb testing.TB, inbound string) []string {
 	var names []string
-	for _, m := range peerLoginRE.FindAllStringSubmatch(inbound, -1) {
+	for _, m := range regexp.MustCompile(`CREATE LOGIN \[(\w+)_login\]`).FindAllStringSubmatch(inbound, -1) {
 		names = append(names, m[1])
 	}
 	if len(names) != 8 {
