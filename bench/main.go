@@ -30,8 +30,9 @@ func main() {
 	}
 }
 
-// series collects the runs of one measured thing.
-type series struct{ wall, cpu []time.Duration }
+// series collects the runs of one measured thing; simCPU is the
+// simulator's CPU during each run, where measured (apply, on Linux).
+type series struct{ wall, cpu, simCPU []time.Duration }
 
 func (s *series) add(r run) { s.wall, s.cpu = append(s.wall, r.wall), append(s.cpu, r.cpu) }
 
@@ -131,6 +132,7 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 	row("View() with 9 hosts (go test -bench BenchmarkView9Hosts)", ms(view), "≤ 0.5 ms", "ui's benchmark")
 	row("apply client CPU, 9 hosts ÷ 2 hosts", fmt.Sprintf("%.2f×", cpuRatio), "≤ 4.5×",
 		fmt.Sprintf("%s vs %s; growth n^%.2f, items grow n^2.07", ms(median(apply9.cpu)), ms(median(apply2.cpu)), math.Log(cpuRatio)/math.Log(4.5)))
+	simRows(row, map[int]*series{3: &apply3, 9: &apply9})
 	return nil
 }
 
@@ -152,7 +154,14 @@ func applyOnce(s *series, tmp string, i, n int, latency, settle time.Duration, p
 	}
 	defer os.RemoveAll(dir)
 	defer c.stop()
-	return timed(s, c.env, nil, "", bin, "apply", "--plan", c.plan, "--yes")
+	simBefore, simOK := procCPU(c.proc.Process.Pid)
+	if err := timed(s, c.env, nil, "", bin, "apply", "--plan", c.plan, "--yes"); err != nil {
+		return err
+	}
+	if simAfter, ok := procCPU(c.proc.Process.Pid); ok && simOK {
+		s.simCPU = append(s.simCPU, simAfter-simBefore)
+	}
+	return nil
 }
 
 // build compiles mirrorcert and a Go hello-world the same way: as the

@@ -391,7 +391,7 @@ func (ev *evaluator) aggregate(f *funcExpr) any {
 	var n int64
 	var best any
 	for _, row := range ev.group {
-		sub := &evaluator{s: ev.s, env: &env{cols: ev.env.cols, row: row, parent: ev.env.parent}}
+		sub := &evaluator{s: ev.s, env: &env{cols: ev.env.cols, row: row, parent: ev.env.parent, rc: ev.env.rc}}
 		if f.Star {
 			n++
 			continue

@@ -21,6 +21,7 @@ type instance struct {
 	keys     *keyPool    // RSA keys for CREATE CERTIFICATE, made ahead
 	cs       bool        // Options.Collation is case-sensitive; fixed at New
 	mirror   mirrorState // live mirroring connections (mirror_conns.go)
+	parses   *parseCache // batches run again and again, parsed once
 }
 
 // New creates a simulated instance with a freshly installed master catalog:
@@ -53,7 +54,7 @@ func New(opts Options) (Instance, error) {
 			return nil, fmt.Errorf("engine: prepare file root: %w", err)
 		}
 	}
-	in := &instance{opts: opts, cs: CaseSensitive(opts.Collation), keys: newKeyPool(keyPoolSize)}
+	in := &instance{opts: opts, cs: CaseSensitive(opts.Collation), keys: newKeyPool(keyPoolSize), parses: newParseCache()}
 	in.nextSPID.Store(50)
 	in.cat = in.seed()
 	return in, nil

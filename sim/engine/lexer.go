@@ -49,7 +49,14 @@ type lexError struct{ msg Message }
 // GO is not T-SQL (it is a client-side separator) and is lexed as an ordinary
 // identifier, so a batch containing it fails to parse as on a real server.
 func lex(src string) ([]token, *lexError) {
-	var toks []token
+	// Sized once instead of grown by copying (a batch is lexed on every
+	// request): about a token per space or newline, and one before and one
+	// after each punctuation mark, in T-SQL as written.
+	est := strings.Count(src, " ") + strings.Count(src, "\n") + 16
+	for _, p := range []string{",", ".", ";", "(", ")"} {
+		est += 2 * strings.Count(src, p)
+	}
+	toks := make([]token, 0, est)
 	line := 1
 	i := 0
 	for i < len(src) {
@@ -182,6 +189,9 @@ func lex(src string) ([]token, *lexError) {
 		if t.Kind != tkIdent && t.Kind != tkQIdent && t.Kind != tkVar {
 			continue
 		}
+		if len(t.Text) <= 128 || utf8.RuneCountInString(t.Text) <= 128 {
+			continue
+		}
 		if r := []rune(t.Text); len(r) > 128 {
 			return nil, &lexError{errf(103, t.Line, "The identifier that starts with '%s' is too long. Maximum length is 128.", string(r[:128]))}
 		}
@@ -208,7 +218,37 @@ func isReserved(t token) bool {
 	if t.Kind != tkIdent {
 		return false
 	}
-	switch strings.ToUpper(t.Text) {
+	// Upper-case ASCII in a stack buffer: the parser asks this of nearly
+	// every identifier. Other text goes through strings.ToUpper, which maps
+	// e.g. U+0131 (dotless i) to I, as before.
+	var buf [17]byte // len("CURRENT_TIMESTAMP")
+	word := t.Text
+	ascii := true
+	for i := 0; i < len(word); i++ {
+		if word[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		if len(word) > len(buf) {
+			return false
+		}
+		for i := 0; i < len(word); i++ {
+			c := word[i]
+			if c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		return reservedUpper(string(buf[:len(word)]))
+	}
+	return reservedUpper(strings.ToUpper(word))
+}
+
+// reservedUpper is isReserved for an upper-case word.
+func reservedUpper(w string) bool {
+	switch w {
 	case "ADD", "ALL", "ALTER", "AND", "ANY", "AS", "ASC", "AUTHORIZATION", "BACKUP", "BEGIN",
 		"BETWEEN", "BY", "CASE", "CHECK", "CLOSE", "COMMIT", "CONVERT", "CREATE", "CROSS",
 		"CURRENT_TIMESTAMP", "CURRENT_USER", "DATABASE", "DECLARE", "DEFAULT", "DELETE", "DENY",
@@ -230,6 +270,10 @@ func isReserved(t token) bool {
 // text, the index just past the closing quote and the newlines crossed; an
 // unterminated run is error 105, reported at startLine where it began.
 func lexQuoted(src string, i int, closing byte, startLine int) (text string, next, newlines int, err *lexError) {
+	// Most runs hold no doubled quote: their text is a slice of src.
+	if j := strings.IndexByte(src[i:], closing); j >= 0 && (i+j+1 >= len(src) || src[i+j+1] != closing) {
+		return src[i : i+j], i + j + 1, strings.Count(src[i:i+j], "\n"), nil
+	}
 	var b strings.Builder
 	for i < len(src) {
 		if src[i] == closing {
@@ -254,6 +298,13 @@ func lexQuoted(src string, i int, closing byte, startLine int) (text string, nex
 // SQL Server spells with the same characters.
 func identEnd(src string, i int) int {
 	for i < len(src) {
+		if c := src[i]; c < utf8.RuneSelf {
+			if c == '_' || c == '#' || c == '$' || c == '@' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+				i++
+				continue
+			}
+			break
+		}
 		r, n := utf8.DecodeRuneInString(src[i:])
 		if !isIdentRune(r) {
 			break

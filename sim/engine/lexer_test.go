@@ -152,3 +152,38 @@ func TestParseRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestIsReserved covers the ASCII fast path and the strings.ToUpper one:
+// case does not matter, a longer word is never reserved, and a non-ASCII
+// spelling that upper-cases to a keyword is reserved as before.
+func TestIsReserved(t *testing.T) {
+	for word, want := range map[string]bool{
+		"select": true, "SeLeCt": true, "current_timestamp": true, "CURRENT_TIMESTAMPS": false,
+		"name": false, "selects": false, "a_very_long_identifier_name": false, "ıf": true, "ſelect": true, "sélect": false,
+	} {
+		if got := isReserved(token{Kind: tkIdent, Text: word}); got != want {
+			t.Errorf("isReserved(%q) = %v, want %v", word, got, want)
+		}
+	}
+	if isReserved(token{Kind: tkQIdent, Text: "select"}) {
+		t.Error("a [quoted] name is never reserved")
+	}
+}
+
+// TestIdentifierTooLong: over 128 characters (not bytes) is error 103, for
+// plain, [quoted] and @variable names.
+func TestIdentifierTooLong(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		bad  bool
+	}{
+		{strings.Repeat("a", 128), false}, {strings.Repeat("a", 129), true},
+		{strings.Repeat("é", 128), false}, {strings.Repeat("é", 129), true},
+		{"[" + strings.Repeat("b", 129) + "]", true}, {"@" + strings.Repeat("v", 128), true},
+	} {
+		_, err := lex("SELECT " + c.name)
+		if got := err != nil && err.msg.Number == 103; got != c.bad {
+			t.Errorf("%d-byte name: error 103 %v, want %v (%v)", len(c.name), got, c.bad, err)
+		}
+	}
+}

@@ -155,10 +155,9 @@ func (p *parser) selItem() selItem {
 }
 
 func (p *parser) tableRef() tableRef {
-	start := p.peek()
+	start := p.i
 	parts := p.multiName(3)
-	end := p.toks[p.i-1]
-	tr := tableRef{Parts: parts, Raw: rawSpan(p.toks, start, end)}
+	tr := tableRef{Parts: parts, Raw: rawSpan(p.toks[start:p.i])}
 	if p.accept("AS") {
 		tr.Alias = p.ident()
 	} else if nt := p.peek(); isIdentTok(nt) && !startsStatement(nt) {
@@ -178,14 +177,15 @@ func (p *parser) tableRef() tableRef {
 	return tr
 }
 
-// rawSpan rebuilds a dotted name's source text for messages such as 208.
-func rawSpan(toks []token, start, end token) string {
+// rawSpan rebuilds a dotted name's source text for messages such as 208
+// from its tokens (only those: scanning the whole batch per name made
+// parsing quadratic).
+func rawSpan(toks []token) string {
 	var b strings.Builder
 	for _, t := range toks {
-		if t.Pos < start.Pos || t.Pos > end.Pos || t.Kind == tkEOF {
-			continue
+		if t.Kind != tkEOF {
+			b.WriteString(t.Text)
 		}
-		b.WriteString(t.Text)
 	}
 	return b.String()
 }

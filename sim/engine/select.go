@@ -24,37 +24,13 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 	} else {
 		cols, rows = ev.loadTable(*q.From)
 		for _, j := range q.Joins {
-			jcols, jrows := ev.loadTable(j.Table)
-			if j.Kind == "LEFT" {
-				for i := range jcols {
-					jcols[i].col.Nullable = true
-				}
-			}
-			combined := append(append([]scopeCol{}, cols...), jcols...)
-			if j.On != nil {
-				ev.with(&env{cols: combined, parent: parent}).check(j.On)
-			}
-			var out [][]any
-			for _, l := range rows {
-				matched := false
-				for _, r := range jrows {
-					row := make([]any, 0, len(combined))
-					row = append(append(row, l...), r...)
-					if j.Kind == "CROSS" || ev.with(&env{cols: combined, row: row, parent: parent}).pred(j.On) == triTrue {
-						out = append(out, row)
-						matched = true
-					}
-				}
-				if !matched && j.Kind == "LEFT" {
-					row := make([]any, len(combined))
-					copy(row, l)
-					out = append(out, row)
-				}
-			}
-			cols, rows = combined, out
+			cols, rows = ev.join(cols, rows, j, parent)
 		}
 	}
-	schema := &evaluator{s: ev.s, env: &env{cols: cols, parent: parent}}
+	// Every env of this scope shares one resolve cache: names are looked
+	// up once per statement, not once per row.
+	rc := resolveCache{}
+	schema := &evaluator{s: ev.s, env: &env{cols: cols, parent: parent, rc: rc}}
 
 	// Expand * and work out the output columns before looking at any row, so
 	// unknown columns fail (207) and empty results keep their metadata.
@@ -107,9 +83,13 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 	}
 	if q.Where != nil {
 		schema.check(q.Where)
+		// One env for every row: nothing keeps it once pred returns.
+		we := &env{cols: cols, parent: parent, rc: rc}
+		wev := ev.with(we)
 		var kept [][]any
 		for _, r := range rows {
-			if ev.with(&env{cols: cols, row: r, parent: parent}).pred(q.Where) == triTrue {
+			we.row = r
+			if wev.pred(q.Where) == triTrue {
 				kept = append(kept, r)
 			}
 		}
@@ -141,7 +121,7 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 		var keys []string
 		groups := map[string][][]any{}
 		for _, r := range rows {
-			e := ev.with(&env{cols: cols, row: r, parent: parent})
+			e := ev.with(&env{cols: cols, row: r, parent: parent, rc: rc})
 			var kb strings.Builder
 			for _, g := range q.GroupBy {
 				fmt.Fprintf(&kb, "%T:%s|", e.eval(g), strings.ToUpper(toString(e.eval(g))))
@@ -162,11 +142,20 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 			if len(g) > 0 {
 				first = g[0]
 			}
-			project(&evaluator{s: ev.s, env: &env{cols: cols, row: first, parent: parent}, group: g})
+			project(&evaluator{s: ev.s, env: &env{cols: cols, row: first, parent: parent, rc: rc}, group: g})
+		}
+	} else if len(q.OrderBy) == 0 {
+		// Only ORDER BY looks at a row's evaluator after projecting it,
+		// so without one every row can share one.
+		pe := &env{cols: cols, parent: parent, rc: rc}
+		pev := ev.with(pe)
+		for _, r := range rows {
+			pe.row = r
+			project(pev)
 		}
 	} else {
 		for _, r := range rows {
-			project(ev.with(&env{cols: cols, row: r, parent: parent}))
+			project(ev.with(&env{cols: cols, row: r, parent: parent, rc: rc}))
 		}
 	}
 
@@ -227,11 +216,11 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 	}
 	res := &ResultSet{Columns: outCols, Rows: make([][]any, len(out))}
 	for i, o := range out {
-		row := make([]any, len(o.vals))
+		// o.vals was made for this row alone: convert it in place.
 		for j, v := range o.vals {
-			row[j] = outValue(v, outCols[j].Type)
+			o.vals[j] = outValue(v, outCols[j].Type)
 		}
-		res.Rows[i] = row
+		res.Rows[i] = o.vals
 	}
 	return res, int64(len(out))
 }
@@ -313,7 +302,7 @@ func hasAggregate(x expr) bool {
 func (ev *evaluator) check(x expr) {
 	walkExpr(x, func(e expr) {
 		if c, ok := e.(*colExpr); ok {
-			ev.resolve(c.Parts)
+			ev.lookup(c)
 		}
 	})
 }

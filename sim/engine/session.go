@@ -67,10 +67,7 @@ func (s *session) ExecRPC(stmt string, params []Param) []Output {
 }
 
 func (s *session) run(sql string) []Output {
-	stmts, perr := parseBatch(sql)
-	if perr == nil {
-		perr = s.inst.compile(stmts)
-	}
+	stmts, perr := s.inst.parsed(sql)
 	if perr != nil {
 		s.lastError = perr.Number
 		return []Output{{Messages: []Message{*perr}}}

@@ -46,7 +46,7 @@ func (ev *evaluator) inferType(x expr) Column {
 		}
 		return Column{Type: Int, Nullable: true}
 	case *colExpr:
-		e, i := ev.resolve(x.Parts)
+		e, i := ev.lookup(x)
 		c := e.cols[i].col
 		return c
 	case *idxExpr:

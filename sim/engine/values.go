@@ -273,9 +273,11 @@ func toFloat(v any) float64 {
 }
 
 func compareCI(a, b string) int {
-	a = strings.ToUpper(strings.TrimRight(a, " "))
-	b = strings.ToUpper(strings.TrimRight(b, " "))
-	return strings.Compare(a, b)
+	a, b = strings.TrimRight(a, " "), strings.TrimRight(b, " ")
+	if c, ok := compareUpperASCII(a, b); ok {
+		return c
+	}
+	return strings.Compare(strings.ToUpper(a), strings.ToUpper(b))
 }
 
 // likeMatch implements LIKE with %, _ and [set] / [^set], case-insensitive.

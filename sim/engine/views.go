@@ -3,7 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -144,13 +144,13 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 		cols := permissionCols()
 		var rows [][]any
 		for _, p := range c.perms {
-			classDesc := map[int32]string{100: "SERVER", 101: "SERVER_PRINCIPAL", 105: "ENDPOINT"}[p.class]
+			classDesc := serverClassDesc(p.class)
 			stateDesc := "GRANT"
 			if p.state == "W" {
 				stateDesc = "GRANT_WITH_GRANT_OPTION"
 			}
 			rows = append(rows, []any{int64(p.class), classDesc, int64(p.majorID), int64(0), int64(p.grantee), int64(p.grantor),
-				fmt.Sprintf("%-4s", p.typ), p.name, p.state, stateDesc})
+				padRight(p.typ, 4), p.name, p.state, stateDesc})
 		}
 		return cols, rows, true
 	case "databases":
@@ -235,12 +235,18 @@ func stringSID(sid []byte) string {
 	if len(sid) < 8 {
 		return ""
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "S-%d-%d", sid[0], sid[7])
+	// strconv, not fmt: this runs for every row of every read of
+	// sys.certificates, and the state read has two.
+	b := make([]byte, 0, 64)
+	b = append(b, "S-"...)
+	b = strconv.AppendUint(b, uint64(sid[0]), 10)
+	b = append(b, '-')
+	b = strconv.AppendUint(b, uint64(sid[7]), 10)
 	for i := 8; i+4 <= len(sid); i += 4 {
-		fmt.Fprintf(&b, "-%d", binary.LittleEndian.Uint32(sid[i:]))
+		b = append(b, '-')
+		b = strconv.AppendUint(b, uint64(binary.LittleEndian.Uint32(sid[i:])), 10)
 	}
-	return b.String()
+	return string(b)
 }
 
 func (in *instance) databasePrincipals(d *database) ([]Column, [][]any, bool) {
@@ -254,7 +260,7 @@ func (in *instance) databasePrincipals(d *database) ([]Column, [][]any, bool) {
 	}
 	var rows [][]any
 	for _, p := range d.principals {
-		typeDesc := map[string]string{"S": "SQL_USER", "R": "DATABASE_ROLE", "C": "CERTIFICATE_MAPPED_USER", "U": "WINDOWS_USER"}[p.typ]
+		typeDesc := userTypeDesc(p.typ)
 		var schema, owner any
 		authType, authDesc := int64(1), "INSTANCE"
 		if p.typ == "R" || p.noLogin || p.id == 2 || p.typ == "C" {

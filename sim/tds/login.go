@@ -2,7 +2,9 @@ package tds
 
 import (
 	"encoding/binary"
+	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // TDS versions as LOGIN7 and LOGINACK carry them.
@@ -93,12 +95,34 @@ func parseLogin7(d []byte) (*login7, error) {
 
 // decodeUCS2 decodes UTF-16LE, pairing surrogates; an odd trailing byte is
 // dropped.
+// It writes UTF-8 straight into the string (every batch the server runs
+// comes through here): no []uint16 and []rune copies on the way.
+// Unpaired surrogates become U+FFFD, as utf16.Decode makes them.
 func decodeUCS2(b []byte) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(b[2*i:])
+	n := len(b) / 2
+	var s strings.Builder
+	s.Grow(n)
+	for i := 0; i < n; i++ {
+		r := rune(binary.LittleEndian.Uint16(b[2*i:]))
+		switch {
+		case r < utf8.RuneSelf:
+			s.WriteByte(byte(r))
+			continue
+		case utf16.IsSurrogate(r):
+			r2 := utf8.RuneError
+			if i+1 < n {
+				r2 = rune(binary.LittleEndian.Uint16(b[2*i+2:]))
+			}
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				r = d
+				i++
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		s.WriteRune(r)
 	}
-	return string(utf16.Decode(u))
+	return s.String()
 }
 
 // negotiateVersion answers with the client's version when it is one this
