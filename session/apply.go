@@ -145,7 +145,7 @@ func (s *Session) applyHost(ctx context.Context, host string, sc *sched, allow f
 			// was a third of the builds of an apply on 9 replicas.
 			return
 		}
-		cl := s.Checklist()
+		cl := s.sharedChecklist() // read only
 		s.mu.Lock()
 		if s.changed != changed {
 			// A state changed while the checklist was built: it may

@@ -39,12 +39,21 @@ const staleAfter = time.Minute
 // handed out as copies. Items whose last run failed show Failed with the
 // error until the state shows them done.
 func (s *Session) Checklist() steps.Checklist {
-	if cl, ok := s.cachedChecklist(); ok {
+	return copyChecklist(s.sharedChecklist())
+}
+
+// sharedChecklist is Checklist without the copy, for the session's own
+// readers that never change what they get (apply's planning): when a state
+// read wakes every host of an apply, each copied the whole checklist in
+// turn, on the critical path of the next batch. The cached checklist is
+// replaced, never changed, so holding on to one is safe.
+func (s *Session) sharedChecklist() steps.Checklist {
+	if cl, ok := s.cachedShared(); ok {
 		return cl
 	}
 	s.cache.building.Lock()
 	defer s.cache.building.Unlock()
-	if cl, ok := s.cachedChecklist(); ok {
+	if cl, ok := s.cachedShared(); ok {
 		return cl // built by whoever held the lock before
 	}
 	now := s.buildClockLocked()
@@ -60,7 +69,7 @@ func (s *Session) Checklist() steps.Checklist {
 		s.cache.valid, s.cache.version, s.cache.built, s.cache.cl = true, version, now, cl
 	}
 	s.mu.Unlock()
-	return copyChecklist(cl)
+	return cl
 }
 
 // buildClockLocked is the clock a build uses: the memo's while it is
@@ -93,9 +102,9 @@ func (s *Session) hostItems(host string) []steps.Item {
 	return items
 }
 
-// cachedChecklist returns a copy of the cached checklist if it is of the
+// cachedShared returns the cached checklist itself if it is of the
 // current state and clock.
-func (s *Session) cachedChecklist() (steps.Checklist, bool) {
+func (s *Session) cachedShared() (steps.Checklist, bool) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -103,7 +112,7 @@ func (s *Session) cachedChecklist() (steps.Checklist, bool) {
 	if !c.valid || c.version != s.changed || now.Sub(c.built).Abs() >= staleAfter {
 		return steps.Checklist{}, false
 	}
-	return copyChecklist(c.cl), true
+	return c.cl, true
 }
 
 // sealChecklist caps the slices inside the items, so that a caller that

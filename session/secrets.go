@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"sort"
 	"strings"
@@ -153,12 +152,13 @@ func GeneratePassword(rnd io.Reader) (string, error) {
 		rnd = rand.Reader
 	}
 	all := pwLower + pwUpper + pwDigit + pwSymbol
+	p := &picker{rnd: rnd}
 	pick := func(set string) (byte, error) {
-		n, err := rand.Int(rnd, big.NewInt(int64(len(set))))
+		n, err := p.intn(len(set))
 		if err != nil {
 			return 0, fmt.Errorf("generate password: %w", err)
 		}
-		return set[n.Int64()], nil
+		return set[n], nil
 	}
 	buf := make([]byte, pwLength)
 	for i := range buf {
@@ -174,11 +174,10 @@ func GeneratePassword(rnd io.Reader) (string, error) {
 		perm[i] = i
 	}
 	for i := len(perm) - 1; i > 0; i-- {
-		n, err := rand.Int(rnd, big.NewInt(int64(i+1)))
+		j, err := p.intn(i + 1)
 		if err != nil {
 			return "", fmt.Errorf("generate password: %w", err)
 		}
-		j := int(n.Int64())
 		perm[i], perm[j] = perm[j], perm[i]
 	}
 	for k, set := range []string{pwLower, pwUpper, pwDigit, pwSymbol} {
@@ -189,6 +188,34 @@ func GeneratePassword(rnd io.Reader) (string, error) {
 		buf[perm[k]] = c
 	}
 	return string(buf), nil
+}
+
+// picker draws uniform numbers below n (at most 256) from random bytes read
+// a block at a time: one read per password, where crypto/rand.Int made a
+// read and two big.Ints per character (60 per password, 8 passwords in a
+// host's inbound batch). A byte at or above the largest multiple of n is
+// discarded, so there is no modulo bias.
+type picker struct {
+	rnd      io.Reader
+	buf      [128]byte
+	pos, end int
+}
+
+func (p *picker) intn(n int) (int, error) {
+	limit := 256 - 256%n
+	for {
+		if p.pos == p.end {
+			if _, err := io.ReadFull(p.rnd, p.buf[:]); err != nil {
+				return 0, err
+			}
+			p.pos, p.end = 0, len(p.buf)
+		}
+		b := int(p.buf[p.pos])
+		p.pos++
+		if b < limit {
+			return b % n, nil
+		}
+	}
 }
 
 // EnvName returns the environment-variable suffix for a host name: upper-case,

@@ -113,3 +113,45 @@ func TestRedactErrorKeepsTypes(t *testing.T) {
 		t.Fatal("nil must stay nil")
 	}
 }
+
+// cycleReader yields 0, 1, ..., 255, 0, 1, ... for ever.
+type cycleReader struct{ next byte }
+
+func (c *cycleReader) Read(b []byte) (int, error) {
+	for i := range b {
+		b[i] = c.next
+		c.next++
+	}
+	return len(b), nil
+}
+
+// TestPickerUniform: over every byte value each index below n comes out
+// equally often (no modulo bias), for the sizes passwords use.
+func TestPickerUniform(t *testing.T) {
+	for _, n := range []int{len(pwLower), len(pwUpper), len(pwDigit), len(pwSymbol), len(pwLower + pwUpper + pwDigit + pwSymbol), 28, 2, 1} {
+		p := &picker{rnd: &cycleReader{}}
+		counts := make([]int, n)
+		draws := (256 - 256%n) * 4 // four full cycles of accepted bytes
+		for range draws {
+			k, err := p.intn(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts[k]++
+		}
+		for k, c := range counts {
+			if c != draws/n {
+				t.Fatalf("n=%d: index %d drawn %d times, want %d", n, k, c, draws/n)
+			}
+		}
+	}
+}
+
+// BenchmarkGeneratePassword: a host's inbound batch on 9 replicas makes 8.
+func BenchmarkGeneratePassword(b *testing.B) {
+	for b.Loop() {
+		if _, err := GeneratePassword(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
