@@ -6,15 +6,6 @@ import (
 	"time"
 )
 
-// isAggregate reports whether a function name is an aggregate.
-func isAggregate(name string) bool {
-	switch name {
-	case "COUNT", "COUNT_BIG", "MAX", "MIN", "SUM":
-		return true
-	}
-	return false
-}
-
 // call evaluates a built-in function.
 func (ev *evaluator) call(f *funcExpr) any {
 	if isAggregate(f.Name) {
@@ -381,99 +372,4 @@ func (ev *evaluator) call(f *funcExpr) any {
 		return nil
 	}
 	panic(&sqlError{msg: errf(195, 0, txtNotBuiltin, f.Raw), abortBatch: true})
-}
-
-// aggregate evaluates COUNT/MAX/MIN/SUM over the current group.
-func (ev *evaluator) aggregate(f *funcExpr) any {
-	if ev.group == nil {
-		panic(newErr(147, "An aggregate may not appear in the WHERE clause unless it is in a subquery contained in a HAVING clause or a select list, and the column being aggregated is an outer reference."))
-	}
-	var n int64
-	var best any
-	for _, row := range ev.group {
-		sub := &evaluator{s: ev.s, env: &env{cols: ev.env.cols, row: row, parent: ev.env.parent, rc: ev.env.rc}}
-		if f.Star {
-			n++
-			continue
-		}
-		if len(f.Args) != 1 {
-			panic(newErr(174, "The %s function requires 1 argument(s).", strings.ToLower(f.Name)))
-		}
-		v := sub.eval(f.Args[0])
-		if v == nil {
-			continue
-		}
-		n++
-		switch f.Name {
-		case "MAX":
-			if best == nil || compare(v, best) > 0 {
-				best = v
-			}
-		case "MIN":
-			if best == nil || compare(v, best) < 0 {
-				best = v
-			}
-		case "SUM":
-			if best == nil {
-				best = int64(0)
-			}
-			best = toInt(best) + toInt(v)
-		}
-	}
-	if f.Name == "COUNT" || f.Name == "COUNT_BIG" {
-		return n
-	}
-	return best
-}
-
-func substring(v any, start, length int64) any {
-	if length < 0 {
-		panic(newErr(537, "Invalid length parameter passed to the LEFT or SUBSTRING function."))
-	}
-	if b, ok := v.([]byte); ok {
-		lo, hi := clampRange(start, length, int64(len(b)))
-		return bytes.Clone(b[lo:hi])
-	}
-	r := []rune(toString(v))
-	lo, hi := clampRange(start, length, int64(len(r)))
-	return string(r[lo:hi])
-}
-
-func clampRange(start, length, n int64) (int64, int64) {
-	lo := start - 1
-	hi := lo + length
-	if lo < 0 {
-		lo = 0
-	}
-	if hi > n {
-		hi = n
-	}
-	if lo > n {
-		lo = n
-	}
-	if hi < lo {
-		hi = lo
-	}
-	return lo, hi
-}
-
-func replaceCI(s, old, repl string) string {
-	if old == "" {
-		return s
-	}
-	var b strings.Builder
-	us, uo := strings.ToUpper(s), strings.ToUpper(old)
-	for {
-		i := strings.Index(us, uo)
-		if i < 0 || len(us) != len(s) {
-			if i >= 0 {
-				return strings.ReplaceAll(s, old, repl)
-			}
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i])
-		b.WriteString(repl)
-		s, us = s[i+len(old):], us[i+len(uo):]
-	}
 }
