@@ -66,23 +66,26 @@ func (m *Memo) beginPartial(p *plan.Plan, now time.Time) *Memo {
 	if m == nil {
 		return nil
 	}
-	if m.p != p || !m.now.Equal(now) {
-		m.p, m.now, m.items = p, now, nil
-	}
+	m.inputs(p, now)
 	m.used = nil
 	return m
 }
 
-// begin starts a Build: another plan or clock makes every item stale.
+// begin starts a Build.
 func (m *Memo) begin(p *plan.Plan, now time.Time) *Memo {
 	if m == nil {
 		return nil
 	}
+	m.inputs(p, now)
+	m.used = make(map[memoKey][]Item, len(m.items))
+	return m
+}
+
+// inputs forgets every item when the plan or the clock is another.
+func (m *Memo) inputs(p *plan.Plan, now time.Time) {
 	if m.p != p || !m.now.Equal(now) {
 		m.p, m.now, m.items = p, now, nil
 	}
-	m.used = make(map[memoKey][]Item, len(m.items))
-	return m
 }
 
 // end keeps only the groups this Build used: older States are gone for
