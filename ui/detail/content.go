@@ -70,8 +70,8 @@ func MaskSecrets(text, mask string) string {
 		b.WriteString(mask)
 		rest = rest[i+n:]
 	}
-	if b.Len() == 0 {
-		return text
+	if len(rest) == len(text) {
+		return text // no $( at all
 	}
 	b.WriteString(rest)
 	return b.String()

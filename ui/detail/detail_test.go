@@ -76,8 +76,10 @@ func TestMaskSecretsAsTheRegexp(t *testing.T) {
 		"", "no variable", "N'$(MASTER_KEY_PASSWORD_HOST_A)'", "$(A)$(b_1)", "$()", "$(1A)", "$(A", "$(A-B)",
 		"$$(X)", "$($(X))", "x $(_) y $(é) z", "PASSWORD = N'$(LOGIN_PASSWORD_HOST_B)';\n$(",
 	} {
-		if got, want := MaskSecrets(in, "••••"), re.ReplaceAllString(in, "••••"); got != want {
-			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)
+		for _, mask := range []string{"••••", ""} {
+			if got, want := MaskSecrets(in, mask), re.ReplaceAllString(in, mask); got != want {
+				t.Errorf("MaskSecrets(%q, %q) = %q, want %q", in, mask, got, want)
+			}
 		}
 	}
 }
