@@ -74,6 +74,7 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 	tsqlArgs := []string{"-H", "127.0.0.1", "-p", strconv.Itoa(st.port), "-U", "sa", "-P", password}
 
 	var status, yard, version, helloS, apply2, apply3, apply9, expiry30, expiry100 series
+	var zero3, zero9 series // apply with the simulator at 0 ms latency: CPU only
 	for i := range runs {
 		fmt.Fprintf(os.Stderr, "start-up and status, run %d/%d\n", i+1, runs)
 		for _, step := range []func() error{
@@ -98,6 +99,12 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 		for _, n := range []int{3, 9, 2} {
 			s := map[int]*series{2: &apply2, 3: &apply3, 9: &apply9}[n]
 			if err := applyOnce(s, tmp, i, n, latency, settle, password, bin); err != nil {
+				return err
+			}
+		}
+		for _, n := range []int{3, 9} {
+			s := map[int]*series{3: &zero3, 9: &zero9}[n]
+			if err := applyOnce(s, tmp, i, n, 0, settle, password, bin); err != nil {
 				return err
 			}
 		}
@@ -133,6 +140,8 @@ func bench(src string, runs int, latency, settle time.Duration, tsqlPath string)
 	row("apply client CPU, 9 hosts ÷ 2 hosts", fmt.Sprintf("%.2f×", cpuRatio), "≤ 4.5×",
 		fmt.Sprintf("%s vs %s; growth n^%.2f, items grow n^2.07", ms(median(apply9.cpu)), ms(median(apply2.cpu)), math.Log(cpuRatio)/math.Log(4.5)))
 	simRows(row, map[int]*series{3: &apply3, 9: &apply9})
+	boundRows(row, cpuBound{wall: median(apply3.wall), zero: median(zero3.wall)},
+		cpuBound{wall: median(apply9.wall), zero: median(zero9.wall)}, latency)
 	return nil
 }
 
@@ -147,7 +156,7 @@ func timed(s *series, env []string, ok []int, stdin, name string, args ...string
 
 // applyOnce runs `mirrorcert apply` against a fresh simulator of n hosts.
 func applyOnce(s *series, tmp string, i, n int, latency, settle time.Duration, password, bin string) error {
-	dir := filepath.Join(tmp, fmt.Sprintf("apply-%d-%d", n, i))
+	dir := filepath.Join(tmp, fmt.Sprintf("apply-%d-%d-%s", n, i, latency))
 	c, err := startCluster(bin, dir, n, latency, settle, password)
 	if err != nil {
 		return err
