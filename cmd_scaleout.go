@@ -53,9 +53,9 @@ again at any time.`,
 			if in.Master == "" {
 				return cmd.Help()
 			}
-			p, err := scaleout.NewPlan(in)
+			p, err := newScaleoutPlan("scaleout", in)
 			if err != nil {
-				return exitCode(2, fmt.Errorf("scaleout: %w", err))
+				return err
 			}
 			local, run := "", psRunner(nil)
 			if runtime.GOOS == "windows" {
@@ -91,14 +91,7 @@ again at any time.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&in.Master, "master", "", "the Scale Out Master's host name as the workers' MasterEndpoint names it, then any other names for its certificate (comma-separated)")
-	f.IntVar(&in.Port, "master-port", scaleout.DefaultPort, "the master port the certificate is bound to")
-	f.StringVar(&in.Workers, "workers", "", "the Scale Out Workers, NAME[=IP],...")
-	f.StringVar(&in.Change, "change", "master", "which certificate to replace: master | worker | both")
-	f.StringVar(&in.SQLVersion, "sql-version", "160", "SQL Server major version directory and service suffix: 140 | 150 | 160 | 170")
-	f.StringVar(&in.BinnDir, "binn", "", `folder of MasterSettings.config / WorkerSettings.config (default C:\Program Files\Microsoft SQL Server\VER\DTS\Binn)`)
-	f.StringVar(&in.WorkerAccount, "worker-account", "", `account of the Scale Out Worker service (default NT Service\SSISScaleOutWorkerVER)`)
-	f.IntVar(&in.ValidYears, "valid-years", 2, "validity of new certificates, in years")
+	registerScaleoutPlanFlags(f, &in)
 	f.StringVar(&statePath, "state", "", "file that keeps the steps confirmed or run, so a restart resumes (default: one per procedure under the user's state folder, $XDG_STATE_HOME/mirrorcert/scaleout or %LOCALAPPDATA%\\mirrorcert\\scaleout)")
 	f.StringVar(&dir, "dir", ".", "folder the local steps run in, where the .cer files are written and found")
 	f.BoolVar(&ascii, "ascii", false, "draw with ASCII only (no box drawing or symbols); NO_COLOR turns colour off")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -35,12 +34,9 @@ Each step checks its result, the script stops at the first failure, and a re-run
 No secret is written. With -o, existing files are left alone unless --force is given.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if in.Port == 0 {
-				return exitCode(2, fmt.Errorf("scaleout script: --master-port 0: use 1..65535 (the Scale Out Master's default is 8391)"))
-			}
-			p, err := scaleout.NewPlan(in)
+			p, err := newScaleoutPlan("scaleout script", in)
 			if err != nil {
-				return exitCode(2, fmt.Errorf("scaleout script: %w", err))
+				return err
 			}
 			meta := scaleout.Meta{Version: version, Date: time.Now().UTC()}
 			var files []scriptFile
@@ -57,25 +53,12 @@ No secret is written. With -o, existing files are left alone unless --force is g
 				}
 				return nil
 			}
-			return writeScaleoutScripts(cmd.OutOrStdout(), files, outDir, force)
+			return writeScriptFiles(cmd.OutOrStdout(), "scaleout script", files, outDir, force)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&in.Master, "master", "", "the Scale Out Master's host name as the workers' MasterEndpoint names it, then any other names for its certificate (comma-separated)")
-	f.IntVar(&in.Port, "master-port", scaleout.DefaultPort, "the master port the certificate is bound to")
-	f.StringVar(&in.Workers, "workers", "", "the Scale Out Workers, NAME[=IP],... (the IP goes into a new worker certificate)")
-	f.StringVar(&in.Change, "change", "master", "which certificate to replace: master | worker | both")
-	f.StringVar(&in.SQLVersion, "sql-version", "160", "SQL Server major version directory and service suffix: 140 | 150 | 160 | 170")
-	f.StringVar(&in.BinnDir, "binn", "", `folder of MasterSettings.config / WorkerSettings.config (default C:\Program Files\Microsoft SQL Server\VER\DTS\Binn)`)
-	f.StringVar(&in.WorkerAccount, "worker-account", "", `account of the Scale Out Worker service (default NT Service\SSISScaleOutWorkerVER)`)
-	f.IntVar(&in.ValidYears, "valid-years", 2, "validity of new certificates, in years")
+	registerScaleoutPlanFlags(f, &in)
 	f.StringVarP(&outDir, "output", "o", "", "directory for the .ps1 files (created if missing); default: standard output")
 	f.BoolVar(&force, "force", false, "replace script files that already exist in the -o directory")
 	return cmd
-}
-
-// writeScaleoutScripts writes every file or none, with `mirrorcert
-// script`'s rules (writeScriptFiles).
-func writeScaleoutScripts(out io.Writer, files []scriptFile, dir string, force bool) error {
-	return writeScriptFiles(out, "scaleout script", files, dir, force)
 }
