@@ -50,7 +50,9 @@ stores and netsh binding) and shows each finding under Checks on its machine; v 
 again at any time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if in.Master == "" {
+			if cmd.Flags().NFlag() == 0 {
+				// Nothing given: say what the command is. Flags
+				// without --master are bad input (exit 2, below).
 				return cmd.Help()
 			}
 			p, err := newScaleoutPlan("scaleout", in)

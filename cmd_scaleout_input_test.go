@@ -21,3 +21,17 @@ func TestScaleoutTUIAndScriptRefuseMasterPortZero(t *testing.T) {
 		}
 	}
 }
+
+// Flags without --master are bad input: exit 2 naming --master, not the
+// help text and exit 0 (which a script would take for success).
+func TestScaleoutTUIWithoutMasterExits2(t *testing.T) {
+	r := runBin(t, "", "scaleout", "--workers", "W1", "--change", "both")
+	assertClean(t, r)
+	if r.code != 2 || !strings.Contains(r.stderr, "--master NAME is required") {
+		t.Fatalf("exit %d, want 2 naming --master\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Nothing at all still explains the command.
+	if r := runBin(t, "", "scaleout"); r.code != 0 || !strings.Contains(r.stdout, "mirrorcert scaleout script") {
+		t.Fatalf("bare scaleout: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
