@@ -80,6 +80,10 @@ again at any time.`,
 			if err != nil {
 				return exitCode(2, fmt.Errorf("scaleout: --state: %w", err))
 			}
+			// Checked once the flags are: bad input is named first.
+			if err := needTerminalFor("in scripts use `mirrorcert scaleout script` to write each machine's PowerShell script, and `mirrorcert scaleout check` to compare the thumbprints"); err != nil {
+				return err
+			}
 			be.restore(statePath, kept)
 			return runTUI(cmd.Context(), ui.Options{
 				Backend:    be,

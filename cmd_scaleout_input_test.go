@@ -35,3 +35,13 @@ func TestScaleoutTUIWithoutMasterExits2(t *testing.T) {
 		t.Fatalf("bare scaleout: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// Without a terminal the checklist says so and names the commands made for
+// scripts, instead of Bubble Tea's "could not open TTY".
+func TestScaleoutTUINeedsATerminal(t *testing.T) {
+	r := runBin(t, "", "scaleout", "--master", "MASTER01", "--workers", "W1", "--state", "s.json")
+	assertClean(t, r)
+	if r.code != 2 || !strings.Contains(r.stderr, "needs a terminal") || !strings.Contains(r.stderr, "mirrorcert scaleout script") {
+		t.Fatalf("exit %d, want 2 saying a terminal is needed\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

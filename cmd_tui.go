@@ -113,11 +113,16 @@ func masterKeyEnvVar(host string) string {
 // needTerminal refuses to start the TUI without a terminal, pointing to the
 // commands made for scripts.
 func needTerminal() error {
+	return needTerminalFor("in scripts use `mirrorcert status --plan FILE` to read every host, or `mirrorcert apply --plan FILE --yes` to run the pending steps")
+}
+
+// needTerminalFor is needTerminal with the commands that do the same
+// without one (inScripts).
+func needTerminalFor(inScripts string) error {
 	if term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
 		return nil
 	}
-	return exitCode(2, errors.New("the interactive interface needs a terminal; "+
-		"in scripts use `mirrorcert status --plan FILE` to read every host, or `mirrorcert apply --plan FILE --yes` to run the pending steps"))
+	return exitCode(2, errors.New("the interactive interface needs a terminal; "+inScripts))
 }
 
 // noColor honours the NO_COLOR convention (any non-empty value).
