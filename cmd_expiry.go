@@ -117,9 +117,8 @@ func runExpiry(cmd *cobra.Command, o *expiryOpts) error {
 	if err != nil {
 		return exitCode(2, err)
 	}
-	if auth.Encrypt == plan.EncryptDisable && !auth.Integrated && (o.servers != "" || o.cms != "") {
-		// The user asked for it; say what it costs before the password goes.
-		fmt.Fprintln(stderr, "mirrorcert: warning: -N disable: the login password travels unencrypted to every --servers/--cms instance; use -N mandatory (with -C only for a test server's self-signed certificate)")
+	if o.servers != "" || o.cms != "" {
+		warnCleartextLogin(stderr, auth, "every --servers/--cms instance")
 	}
 	shared := sharedPassword(stderr)
 	var targets []expiryTarget

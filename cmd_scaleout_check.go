@@ -277,10 +277,14 @@ func ssisdbHost(o *scaleoutCheckOpts) (plan.Host, *plan.Plan, error) {
 
 // readSSISDB reads the master's catalog with the usual connection flags.
 // password nil asks as the other commands do (environment, then prompt).
+// stderr nil (the TUI, whose screen it would garble) says nothing.
 func readSSISDB(ctx context.Context, o *scaleoutCheckOpts, stderr io.Writer, password func(string) (string, error)) (*scaleout.SSISDBInfo, plan.Host, error) {
 	h, p, err := ssisdbHost(o)
 	if err != nil {
 		return nil, h, err
+	}
+	if stderr != nil {
+		warnCleartextLogin(stderr, h.Auth, "--ssisdb "+h.Server)
 	}
 	if password == nil {
 		password = passwordSource(stderr, p)

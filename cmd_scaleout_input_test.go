@@ -45,3 +45,25 @@ func TestScaleoutTUINeedsATerminal(t *testing.T) {
 		t.Fatalf("exit %d, want 2 saying a terminal is needed\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// --ssisdb with -N disable sends the SQL login's password in clear: say so
+// before it goes, as expiry does, and not when the connection is encrypted.
+func TestScaleoutCheckWarnsBeforeACleartextLogin(t *testing.T) {
+	dir := t.TempDir()
+	scaleoutFiles(t, dir)
+	cl := startTestSim(t)
+	env := []string{"MIRRORCERT_PASSWORD_SSISDB=" + e2eSimPassword}
+	base := []string{"scaleout", "check", "--master-config", "MasterSettings.config", "--ssisdb", cl.Instances()[0].Addr, "-U", "sa"}
+	r := runWithEnv(t, dir, env, append(base, "-N", "disable")...)
+	assertClean(t, r)
+	if !strings.Contains(r.stderr, "the login password travels unencrypted to --ssisdb "+cl.Instances()[0].Addr) {
+		t.Fatalf("exit %d, no warning before a cleartext login:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, e2eSimPassword) {
+		t.Fatal("the password appears in the output")
+	}
+	r = runWithEnv(t, dir, env, append(base, "-C")...)
+	if strings.Contains(r.stderr, "unencrypted") {
+		t.Fatalf("encrypted run warns: exit %d\n%s", r.code, r.stderr)
+	}
+}
