@@ -147,7 +147,11 @@ func (r *starter) build(o start.Options) start.Sequence {
 }
 
 func (r *starter) run(ctx context.Context) (int, startJSON) {
-	seq := r.build(r.s.StartObserve(ctx, r.req(true)))
+	o := r.s.StartObserve(ctx, r.req(true))
+	if ctx.Err() != nil {
+		return r.interrupted(start.Sequence{})
+	}
+	seq := r.build(o)
 	if seq.Blocked() {
 		fmt.Fprintln(r.out, "Preflight found what must be fixed first; nothing was changed:")
 		return 1, r.report(seq, seq.Preflight)
@@ -182,6 +186,9 @@ func (r *starter) run(ctx context.Context) (int, startJSON) {
 			fmt.Fprintf(r.out, "    %s\n", strings.ReplaceAll(st.Text, "\n", "\n    "))
 		}
 		res, err := r.s.RunStartStep(ctx, *next)
+		if err != nil && ctx.Err() != nil {
+			return r.interrupted(seq)
+		}
 		if err != nil {
 			ref := next.Ref
 			r.failed, r.failure = &ref, r.s.Redactor().Redact(err.Error())
@@ -197,7 +204,11 @@ func (r *starter) run(ctx context.Context) (int, startJSON) {
 		}
 		fmt.Fprintf(r.out, "  done (%d ms)\n", res.Duration.Milliseconds())
 		r.ran[next.Ref] = true
-		seq = r.build(r.s.StartObserve(ctx, r.req(false)))
+		o := r.s.StartObserve(ctx, r.req(false))
+		if ctx.Err() != nil {
+			return r.interrupted(seq)
+		}
+		seq = r.build(o)
 		if n := seq.Next(); n != nil && n.Ref == next.Ref {
 			r.failed, r.failure = &next.Ref, "ran without error, but the servers do not show it done"
 			fmt.Fprintf(r.out, "  %s\n", r.failure)
@@ -212,6 +223,9 @@ func (r *starter) run(ctx context.Context) (int, startJSON) {
 			last = q.State
 		}
 	})
+	if !ok && ctx.Err() != nil {
+		return r.interrupted(seq)
+	}
 	if !ok {
 		r.failure = "the session did not synchronize within " + r.f.timeout.String() + ": " + seq.State
 		fmt.Fprintf(r.out, "%s\n\nReading every host's error log for the cause...\n", r.failure)
@@ -223,6 +237,14 @@ func (r *starter) run(ctx context.Context) (int, startJSON) {
 		fmt.Fprintf(r.out, "\nSession synchronized: %s\n", seq.State)
 	}
 	return 0, r.doc(seq, nil)
+}
+
+// interrupted ends the run after Ctrl-C or SIGTERM: the operator's decision,
+// not a failure to diagnose (every read on the cancelled context would fail
+// and blame the servers). seq is the last sequence read.
+func (r *starter) interrupted(seq start.Sequence) (int, startJSON) {
+	fmt.Fprintln(r.out, "\nInterrupted: what was sent last may or may not have run. Run start again: every step is read back from the servers, so it resumes where it stopped.")
+	return 1, r.doc(seq, nil)
 }
 
 // report prints findings by host and returns the document.
