@@ -163,7 +163,11 @@ func scaleoutInputs(o *scaleoutCheckOpts) (*scaleout.Inputs, error) {
 	if o.warnDays < 0 {
 		return nil, fmt.Errorf("--warn-days %d: a number of days, 0 or more", o.warnDays)
 	}
-	in := &scaleout.Inputs{Master: o.master, Port: o.port, Now: time.Now().UTC(), WarnDays: o.warnDays}
+	warn := o.warnDays
+	if warn == 0 {
+		warn = -1 // no warning window: Inputs' zero is its default, 60
+	}
+	in := &scaleout.Inputs{Master: o.master, Port: o.port, Now: time.Now().UTC(), WarnDays: warn}
 	var err error
 	if o.masterConfig != "" {
 		if in.MasterConfig, err = readConfig(o.masterConfig); err != nil {

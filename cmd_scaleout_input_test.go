@@ -1,8 +1,10 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The TUI and `scaleout script` read the same flags and validate them the
@@ -65,5 +67,24 @@ func TestScaleoutCheckWarnsBeforeACleartextLogin(t *testing.T) {
 	r = runWithEnv(t, dir, env, append(base, "-C")...)
 	if strings.Contains(r.stderr, "unencrypted") {
 		t.Fatalf("encrypted run warns: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// --warn-days 0 is accepted ("0 or more") and means what it says: a
+// certificate that expires in 20 days is no finding, as it is with the
+// default 60.
+func TestScaleoutCheckWarnDaysZero(t *testing.T) {
+	dir := t.TempDir()
+	cer := filepath.Join(dir, "SSISScaleOutMaster.cer")
+	writeCerUntil(t, cer, "MASTER01", false, time.Now().AddDate(0, 0, 20))
+	for _, c := range []struct {
+		days string
+		want int
+	}{{"60", 1}, {"0", 0}} {
+		r := runBin(t, dir, "scaleout", "check", "--master-cert", cer, "--warn-days", c.days, "--no-local")
+		assertClean(t, r)
+		if r.code != c.want {
+			t.Errorf("--warn-days %s: exit %d, want %d\n%s%s", c.days, r.code, c.want, r.stdout, r.stderr)
+		}
 	}
 }

@@ -24,12 +24,18 @@ import (
 // returns its thumbprint as Windows shows it.
 func writeCer(t *testing.T, path, cn string, asPEM bool) string {
 	t.Helper()
+	return writeCerUntil(t, path, cn, asPEM, time.Now().AddDate(2, 0, 0))
+}
+
+// writeCerUntil is writeCer for a certificate valid until notAfter.
+func writeCerUntil(t *testing.T, path, cn string, asPEM bool, notAfter time.Time) string {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(2, 0, 0)}
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: notAfter}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)

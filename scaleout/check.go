@@ -22,6 +22,8 @@ type Inputs struct {
 	Local        *LocalInfo
 	Now          time.Time
 	// WarnDays: a certificate expiring within this many days is a warning.
+	// 0 means the default, 60; a negative value means no window at all
+	// (`--warn-days 0`: only an expired certificate is a finding).
 	WarnDays int
 }
 
@@ -83,8 +85,11 @@ func Check(in Inputs) []Finding {
 	if c.in.Master == "" {
 		c.in.Master = "master"
 	}
-	if c.in.WarnDays <= 0 {
+	switch {
+	case c.in.WarnDays == 0:
 		c.in.WarnDays = 60
+	case c.in.WarnDays < 0:
+		c.in.WarnDays = 0
 	}
 	c.port = c.masterPort()
 	c.masterThumbprints()

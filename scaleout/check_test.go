@@ -224,4 +224,10 @@ func TestCheckExpiry(t *testing.T) {
 	if !strings.Contains(fs[2].Message, "in 20 days") {
 		t.Errorf("expiring %q", fs[2].Message)
 	}
+	// No window (--warn-days 0): the expired and not-yet-valid stay, the
+	// expiring one is no finding.
+	w.in.WarnDays = -1
+	if got := codes(Check(w.in)); !slices.Equal(got, []string{"cert-expired@MASTER01", "cert-not-yet-valid@W2"}) {
+		t.Fatalf("findings with no warning window %v", got)
+	}
 }
