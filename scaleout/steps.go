@@ -1,6 +1,9 @@
 package scaleout
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Step is one step of the procedure on one machine.
 type Step struct {
@@ -45,7 +48,7 @@ func (p *Plan) masterScript() Script {
 	if p.Change != ChangeWorker {
 		s.Steps = append(s.Steps,
 			Step{ID: "master/create-certificate", Machine: m,
-				Title: fmt.Sprintf("Create the master certificate (CN %s) in LocalMachine\\Root and export it to %s", joinNames(p.MasterNames), MasterCerFile),
+				Title: fmt.Sprintf("Create the master certificate (CN %s) in LocalMachine\\Root and export it to %s", strings.Join(p.MasterNames, ", "), MasterCerFile),
 				Commands: []string{
 					fmt.Sprintf("New-SelfSignedCertificate -Subject '%s' -CertStoreLocation Cert:\\LocalMachine\\My -HashAlgorithm SHA1 -FriendlyName SSISScaleOutMaster -KeyExportPolicy Exportable", p.masterSubject()),
 					"Move-Item Cert:\\LocalMachine\\My\\<thumbprint> -Destination Cert:\\LocalMachine\\Root",
@@ -116,7 +119,7 @@ func (p *Plan) workerScript(w Machine) Script {
 		file := WorkerCerFile(w.Name)
 		s.Steps = append(s.Steps,
 			Step{ID: id("create-certificate"), Machine: w.Name,
-				Title: fmt.Sprintf("Create %s's certificate (CN %s) in LocalMachine\\My and export it to %s", w.Name, joinNames(workerNames(w)), file),
+				Title: fmt.Sprintf("Create %s's certificate (CN %s) in LocalMachine\\My and export it to %s", w.Name, strings.Join(workerNames(w), ", "), file),
 				Commands: []string{
 					fmt.Sprintf("New-SelfSignedCertificate -Subject '%s' -CertStoreLocation Cert:\\LocalMachine\\My -FriendlyName SSISScaleOutWorker -KeyExportPolicy Exportable", subjectOf(workerNames(w))),
 					"Export-Certificate -Cert Cert:\\LocalMachine\\My\\<thumbprint> -FilePath " + file + " -Type CERT",
@@ -162,15 +165,4 @@ func workerNames(w Machine) []string {
 		return []string{w.Name}
 	}
 	return []string{w.Name, w.IP}
-}
-
-func joinNames(ns []string) string {
-	out := ""
-	for i, n := range ns {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }
