@@ -149,7 +149,11 @@ func writeScaleoutFindings(w io.Writer, doc scaleoutCheckJSON) error {
 		if f.Peer != "" {
 			who += " (peer " + f.Peer + ")"
 		}
-		fmt.Fprintf(w, "%s %s on %s\n  %s\n  evidence: %s\n  fix: %s\n", strings.ToUpper(f.Severity), f.Code, who, f.Message, f.Evidence, f.Fix)
+		// Names and values come from the files read (a worker's
+		// <DisplayName>, its <MasterEndpoint>): control characters
+		// must not reach the terminal, as in verify's text.
+		fmt.Fprintf(w, "%s %s on %s\n  %s\n  evidence: %s\n  fix: %s\n", strings.ToUpper(f.Severity), f.Code,
+			printable(who), printable(f.Message), printable(f.Evidence), printable(f.Fix))
 	}
 	_, err := fmt.Fprintf(w, "%d finding(s).\n", len(doc.Findings))
 	return err

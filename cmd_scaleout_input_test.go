@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,5 +87,25 @@ func TestScaleoutCheckWarnDaysZero(t *testing.T) {
 		if r.code != c.want {
 			t.Errorf("--warn-days %s: exit %d, want %d\n%s%s", c.days, r.code, c.want, r.stdout, r.stderr)
 		}
+	}
+}
+
+// A worker's name and master endpoint come from its WorkerSettings.config:
+// an escape sequence there must not reach the terminal through the text
+// findings (verify's text masks them the same way).
+func TestScaleoutCheckTextMasksControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "<WorkerSettings><DisplayName>W1\x1b[2Jevil</DisplayName><MasterEndpoint>https://M\x1b]0;title\x07:8391</MasterEndpoint>" +
+		"<MasterHttpsCertThumbprint>zz</MasterHttpsCertThumbprint></WorkerSettings>\n"
+	if err := os.WriteFile(filepath.Join(dir, "W.config"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runBin(t, dir, "scaleout", "check", "--worker-config", "W.config", "--no-local")
+	assertClean(t, r)
+	if r.code != 1 || !strings.Contains(r.stdout, "thumbprint-malformed on W1?[2Jevil") {
+		t.Fatalf("exit %d, want 1 with the finding on the masked name\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.ContainsAny(r.stdout, "\x1b\x07") {
+		t.Fatalf("a control character reached the output:\n%q", r.stdout)
 	}
 }
