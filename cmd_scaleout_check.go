@@ -134,7 +134,7 @@ func runScaleoutCheck(cmd *cobra.Command, o *scaleoutCheckOpts) error {
 		return exitCode(2, err)
 	}
 	if !doc.Healthy {
-		return exitCode(1, errors.New(""))
+		return exitCode(1, silentError{})
 	}
 	return nil
 }
@@ -321,7 +321,7 @@ func probeLocal(ctx context.Context, in *scaleout.Inputs) (*scaleout.LocalInfo, 
 			return nil, err
 		}
 	}
-	if isWorker && len(workers) > 0 {
+	if isWorker {
 		have := false
 		for _, w := range in.Workers {
 			have = have || strings.EqualFold(w.Name, machine)
