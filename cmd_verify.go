@@ -109,7 +109,18 @@ that cannot be read).`,
 // runChecks observes every host and runs the cross-host checks.
 func runChecks(ctx context.Context, s *session.Session, logHours, warnDays int) []checks.Finding {
 	hosts := s.Observe(ctx, session.ObserveOptions{LogHours: logHours})
-	return checks.Run(checks.Input{Plan: s.Plan(), Hosts: hosts, Now: time.Now(), WarnWithin: time.Duration(warnDays) * 24 * time.Hour})
+	return checks.Run(checks.Input{Plan: s.Plan(), Hosts: hosts, Now: time.Now(), WarnWithin: warnWithin(warnDays)})
+}
+
+// warnWithin is --warn-days as the checks' cert-expiring window. The checks
+// read a zero window as their default (30 days), but --warn-days 0 asks for
+// no window: the smallest positive one is that (only an expired
+// certificate is a finding).
+func warnWithin(days int) time.Duration {
+	if days == 0 {
+		return time.Nanosecond
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 func buildVerify(s *session.Session, fs []checks.Finding) verifyJSON {

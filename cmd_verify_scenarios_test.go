@@ -130,6 +130,15 @@ func TestExpiringCertScenario(t *testing.T) {
 	if r.code != 0 || !doc.Healthy || len(doc.Findings) != 1 || doc.Findings[0].Code != "cert-expiring" || doc.Findings[0].Host != "HOST_A" || doc.Findings[0].Severity != "warning" {
 		t.Fatalf("verify: exit %d\n%s", r.code, r.stdout)
 	}
+	// --warn-days 0 asks for no warning window: 5 days left is no finding.
+	r = runWithEnv(t, dir, env, "verify", "--plan", planPath, "--json", "--warn-days", "0")
+	doc = verifyJSON{}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if r.code != 0 || !doc.Healthy || len(doc.Findings) != 0 {
+		t.Fatalf("verify --warn-days 0: exit %d\n%s", r.code, r.stdout)
+	}
 	r = runWithEnv(t, dir, env, startArgs(planPath)...)
 	d := parseStart(t, r)
 	if r.code != 0 || !d.Synchronized || !strings.Contains(r.stderr, "Nothing to do") {
