@@ -229,8 +229,14 @@ func scaleoutInputs(o *scaleoutCheckOpts) (*scaleout.Inputs, error) {
 	return in, nil
 }
 
+// maxScaleoutFile bounds a .config or .cer file: a few kilobytes each;
+// more is the wrong file.
+const maxScaleoutFile = 1 << 20
+
+// readConfig and readCert read only regular files of a sane size: a FIFO
+// or a device such as /dev/zero would block or never end.
 func readConfig(path string) (*scaleout.ConfigFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := plan.ReadRegularFile(path, maxScaleoutFile)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +244,7 @@ func readConfig(path string) (*scaleout.ConfigFile, error) {
 }
 
 func readCert(path string) (*scaleout.CertInfo, error) {
-	data, err := os.ReadFile(path)
+	data, err := plan.ReadRegularFile(path, maxScaleoutFile)
 	if err != nil {
 		return nil, err
 	}
