@@ -82,7 +82,7 @@ func (s *Session) RunStartStep(ctx context.Context, st start.Step) (*RunResult, 
 	if st.Status != steps.Pending {
 		return nil, fmt.Errorf("%s: %s is %s, not pending: %s", st.Host, st.ID, st.Status, st.Detail)
 	}
-	return s.runStatements(ctx, st.Ref, st.Statements, false)
+	return s.RunStatements(ctx, st.Ref, st.Statements, false)
 }
 
 // startExtras reads on host, in one round trip, what start needs beyond
@@ -171,13 +171,8 @@ func (s *Session) WaitSynchronized(ctx context.Context, r StartRequest, timeout 
 // one step named ref, with the transcript and state re-read of any step.
 // A destructive statement runs only with allowDestructive, which the caller
 // sets after the operator's specific confirmation.
+// ref is not a checklist item: its failure is the caller's to show.
 func (s *Session) RunStatements(ctx context.Context, ref steps.Ref, sts []tsql.Statement, allowDestructive bool) (*RunResult, error) {
-	return s.runStatements(ctx, ref, sts, allowDestructive)
-}
-
-// runStatements runs statements on host as one item named ref (which is
-// not a checklist item), with the transcript and state re-read of any step.
-func (s *Session) runStatements(ctx context.Context, ref steps.Ref, sts []tsql.Statement, remedy bool) (*RunResult, error) {
 	hc := s.hosts[ref.Host]
 	if hc == nil {
 		return nil, fmt.Errorf("unknown host %q: the plan's hosts are %s", ref.Host, strings.Join(s.order, ", "))
@@ -187,7 +182,7 @@ func (s *Session) runStatements(ctx context.Context, ref steps.Ref, sts []tsql.S
 	if err := s.ensureConnectedLocked(ctx, hc); err != nil {
 		return nil, err
 	}
-	outs := s.execLocked(ctx, hc, []steps.Item{{Ref: ref, Statements: sts, Status: steps.Pending}}, remedy)
+	outs := s.execLocked(ctx, hc, []steps.Item{{Ref: ref, Statements: sts, Status: steps.Pending}}, allowDestructive)
 	s.mu.Lock()
 	delete(s.failed, ref) // not a checklist item: its failure is the caller's to show
 	s.mu.Unlock()
