@@ -22,8 +22,9 @@ func (d *decoder) checkSqlcmdVars(p *Plan) {
 	// ca_certificate is left out: a path on this machine, never part of a
 	// script, and by now joined to the plan's own folder, whose name is not
 	// the operator's plan text.
-	authFields := func(a Auth) map[string]string {
-		return map[string]string{"user": a.User, "encrypt": a.Encrypt, "host_name_in_certificate": a.HostNameInCertificate}
+	type field struct{ name, value string }
+	authFields := func(a Auth) []field {
+		return []field{{"user", a.User}, {"encrypt", a.Encrypt}, {"host_name_in_certificate", a.HostNameInCertificate}}
 	}
 	check("mode", p.Mode)
 	check("transfer", p.Transfer)
@@ -32,9 +33,8 @@ func (d *decoder) checkSqlcmdVars(p *Plan) {
 	check("certificate.subject", p.Certificate.Subject)
 	check("certificate.file_dir", p.Certificate.FileDir)
 	plan := authFields(p.Auth)
-	keys := []string{"user", "encrypt", "host_name_in_certificate"} // a fixed order of problems
-	for _, k := range keys {
-		check("auth."+k, plan[k])
+	for _, f := range plan {
+		check("auth."+f.name, f.value)
 	}
 	for i, h := range p.Hosts {
 		f := fmt.Sprintf("hosts[%d]", i)
@@ -43,11 +43,10 @@ func (d *decoder) checkSqlcmdVars(p *Plan) {
 		check(f+".role", h.Role)
 		check(f+".endpoint_role", h.EndpointRole)
 		check(f+".address", h.Address)
-		own := authFields(h.Auth)
-		for _, k := range keys {
+		for k, own := range authFields(h.Auth) {
 			// A value inherited from the plan-wide auth: is reported there.
-			if own[k] != plan[k] {
-				check(f+".auth."+k, own[k])
+			if own.value != plan[k].value {
+				check(f+".auth."+own.name, own.value)
 			}
 		}
 	}

@@ -73,19 +73,12 @@ func composeBatch(preps []prepared, outs []outcome) string {
 			writeLine("SET " + flag(i) + " = 1;")
 		}
 		p.first = line
-		for k, t := range p.rendered {
-			b.WriteString(t)
-			b.WriteString("\n")
-			line += strings.Count(t, "\n") + 1
-			if flagged[i] && k == len(p.rendered)-1 {
-				p.last = line - 1
-			}
+		for _, t := range p.rendered {
+			writeLine(t)
+			p.last = line - 1 // the item's lines end with its last statement
 			if flagged[i] {
 				writeLine("IF @@ERROR <> 0 SET " + flag(i) + " = 0;")
 			}
-		}
-		if !flagged[i] {
-			p.last = line - 1
 		}
 		if len(cond) > 0 {
 			writeLine("END")

@@ -194,9 +194,16 @@ func explainConnectError(h plan.Host, err error) error {
 type watchDialer struct {
 	d     net.Dialer
 	sniff bool // read the server's PRELOGIN encryption answer
-	mu    sync.Mutex
-	dead  chan struct{}
-	pre   *preloginSniff
+	// loginTimeout (-l) bounds the login on the connection itself:
+	// go-mssqldb reads PRELOGIN and the login answer without watching the
+	// context, so a server that accepts the connection and never answers
+	// (or another service on that port) held the login for ever. The
+	// deadline is cleared by loggedIn.
+	loginTimeout time.Duration
+	mu           sync.Mutex
+	dead         chan struct{}
+	pre          *preloginSniff
+	conn         net.Conn // the latest connection
 }
 
 // DialContext implements mssql.Dialer.
@@ -205,15 +212,32 @@ func (w *watchDialer) DialContext(ctx context.Context, network, addr string) (ne
 	if err != nil || !strings.HasPrefix(network, "tcp") {
 		return c, err
 	}
+	if w.loginTimeout > 0 {
+		if err := c.SetDeadline(time.Now().Add(w.loginTimeout)); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
 	ch := make(chan struct{})
 	var pre *preloginSniff
 	if w.sniff {
 		pre = newPreloginSniff()
 	}
 	w.mu.Lock()
-	w.dead, w.pre = ch, pre
+	w.dead, w.pre, w.conn = ch, pre, c
 	w.mu.Unlock()
 	return &watchConn{Conn: c, dead: ch, pre: pre}, nil
+}
+
+// loggedIn lifts the login deadline from the latest connection: a batch
+// may take as long as it takes (runBatch watches the context).
+func (w *watchDialer) loggedIn() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.loginTimeout <= 0 || w.conn == nil {
+		return nil
+	}
+	return w.conn.SetDeadline(time.Time{})
 }
 
 // serverEncryption is the latest connection's PRELOGIN encryption answer.

@@ -20,7 +20,7 @@ type ExecResult struct {
 // destructive statement needs allowDestructive: the caller has the
 // operator's specific confirmation.
 func (s *Session) Exec(ctx context.Context, host, step string, stmts []tsql.Statement, allowDestructive bool) (*ExecResult, error) {
-	r, err := s.runStatements(ctx, steps.Ref{Host: host, ID: step}, stmts, allowDestructive)
+	r, err := s.RunStatements(ctx, steps.Ref{Host: host, ID: step}, stmts, allowDestructive)
 	out := &ExecResult{}
 	if r != nil {
 		out.Statements, out.Messages = r.Statements, r.Messages

@@ -28,25 +28,39 @@ type Target struct {
 // one round trip. The password, when needed, comes from password(t.Name) and
 // is masked in every error returned.
 func queryOnce(ctx context.Context, t Target, password func(name string) (string, error), text string) (*batchResult, error) {
+	res, red, err := sendOnce(ctx, t, password, text)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Errors) > 0 {
+		e := res.Errors[0]
+		return nil, red.RedactError(fmt.Errorf("%s (%s): Msg %d, Level %d, State %d: %s", t.Name, t.Server, e.Number, e.Class, e.State, e.Message))
+	}
+	return res, nil
+}
+
+// sendOnce is queryOnce leaving the server's errors in the result, for a
+// caller that explains some of them itself; red masks the password.
+func sendOnce(ctx context.Context, t Target, password func(name string) (string, error), text string) (*batchResult, *Redactor, error) {
 	h := plan.Host{Name: t.Name, Server: t.Server, Auth: t.Auth}
 	red := NewRedactor()
 	pw := ""
 	if needsPassword(h) {
 		if password == nil {
-			return nil, fmt.Errorf("%s: no password source", t.Name)
+			return nil, nil, fmt.Errorf("%s: no password source", t.Name)
 		}
 		var err error
 		if pw, err = password(t.Name); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		red.Add(pw)
 	}
 	cfg, err := buildConfig(h, pw)
 	if err != nil {
-		return nil, red.RedactError(err)
+		return nil, nil, red.RedactError(err)
 	}
 	connector := mssql.NewConnectorConfig(cfg)
-	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}}
+	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}, loginTimeout: time.Duration(t.Auth.LoginTimeoutSeconds) * time.Second}
 	connector.Dialer = wd
 	db := sql.OpenDB(connector)
 	defer db.Close()
@@ -59,19 +73,18 @@ func queryOnce(ctx context.Context, t Target, password func(name string) (string
 	}
 	conn, err := db.Conn(cctx)
 	if err != nil {
-		return nil, red.RedactError(explainConnectError(h, red.RedactServerError(err)))
+		return nil, nil, red.RedactError(explainConnectError(h, red.RedactServerError(err)))
 	}
 	defer conn.Close()
+	if err := wd.loggedIn(); err != nil {
+		return nil, nil, fmt.Errorf("%s (%s): connect: %w", t.Name, t.Server, err)
+	}
 	res := runBatch(ctx, conn, text, wd.deadCh())
 	red.scrubBatch(res) // a server may echo part of the password
 	if res.Transport != nil {
-		return nil, red.RedactError(fmt.Errorf("%s (%s): %w", t.Name, t.Server, res.Transport))
+		return nil, nil, red.RedactError(fmt.Errorf("%s (%s): %w", t.Name, t.Server, res.Transport))
 	}
-	if len(res.Errors) > 0 {
-		e := res.Errors[0]
-		return nil, red.RedactError(fmt.Errorf("%s (%s): Msg %d, Level %d, State %d: %s", t.Name, t.Server, e.Number, e.Class, e.State, e.Message))
-	}
-	return res, nil
+	return res, red, nil
 }
 
 // ReadCertificates reads the endpoint and peer certificates of one instance

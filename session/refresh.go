@@ -47,18 +47,7 @@ func (s *Session) refreshLocked(ctx context.Context, hc *hostConn) (*steps.State
 		s.setHostErr(hc, err)
 		return nil, err
 	}
-	s.storeState(hc, st)
-	if why := steps.RightsProblem(st); why != "" {
-		// Keep the state (steps marks its items unknown) but report the
-		// host as failed, so status exits 2 and the UI shows why.
-		err := &RightsError{Host: hc.host.Name, Reason: why}
-		s.mu.Lock()
-		hc.err = err
-		s.notifyLocked()
-		s.mu.Unlock()
-		return st, err
-	}
-	return st, nil
+	return st, s.storeState(hc, st)
 }
 
 // setHostErr records a host failure; the host's items become unknown.
@@ -71,14 +60,24 @@ func (s *Session) setHostErr(hc *hostConn, err error) {
 	s.notifyLocked()
 }
 
-func (s *Session) storeState(hc *hostConn, st *steps.State) {
+// storeState records st as hc's state, whichever read it came from (a
+// refresh, a step's re-read, verify's observe). A login without the rights
+// the procedure needs keeps the state (steps marks its items unknown) but
+// its host is failed with a *RightsError, returned too, so that status
+// exits 2 and the UI shows why; a later read with the rights clears it.
+func (s *Session) storeState(hc *hostConn, st *steps.State) error {
+	var err error
+	if why := steps.RightsProblem(st); why != "" {
+		err = &RightsError{Host: hc.host.Name, Reason: why}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	hc.connected = true
-	hc.err = nil
+	hc.err = err
 	hc.version = st.ProductVersion
 	s.states[hc.host.Name] = st
 	s.notifyLocked()
+	return err
 }
 
 // stateFiles returns the certificate files to probe on host (file route only).

@@ -176,9 +176,9 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 		return err
 	}
 	connector := mssql.NewConnectorConfig(cfg)
-	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}}
+	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}, sniff: true,
+		loginTimeout: time.Duration(h.Auth.LoginTimeoutSeconds) * time.Second}
 	connector.Dialer = wd
-	wd.sniff = true
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
@@ -197,6 +197,11 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 		err = s.red.RedactError(explainConnectError(h, s.red.RedactServerError(err)))
 		s.log.Warn("connect failed", "host", h.Name, "err", err.Error())
 		return err
+	}
+	if err := wd.loggedIn(); err != nil {
+		conn.Close()
+		db.Close()
+		return fmt.Errorf("%s (%s): connect: %w", h.Name, h.Server, err)
 	}
 	hc.db, hc.conn, hc.dead = db, conn, wd.deadCh()
 	s.mu.Lock()

@@ -2,11 +2,8 @@ package session
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"net"
 	"strings"
-	"time"
 
 	mssql "github.com/microsoft/go-mssqldb"
 
@@ -20,31 +17,9 @@ import (
 // password is used only when h needs one (not for integrated auth); it is
 // kept out of every error returned.
 func ReadSSISDB(ctx context.Context, h plan.Host, password func(host string) (string, error)) (*scaleout.SSISDBInfo, error) {
-	red := NewRedactor()
-	pw := ""
-	if needsPassword(h) {
-		var err error
-		if pw, err = password(h.Name); err != nil {
-			return nil, err
-		}
-		red.Add(pw)
-	}
-	cfg, err := buildConfig(h, pw)
+	res, red, err := sendOnce(ctx, Target{Name: h.Name, Server: h.Server, Auth: h.Auth}, password, tsql.SSISDBQuery)
 	if err != nil {
 		return nil, err
-	}
-	connector := mssql.NewConnectorConfig(cfg)
-	connector.Dialer = &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}}
-	db := sql.OpenDB(connector)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, red.RedactError(explainConnectError(h, err))
-	}
-	defer conn.Close()
-	res := runBatch(ctx, conn, tsql.SSISDBQuery, nil)
-	if res.Transport != nil {
-		return nil, red.RedactError(fmt.Errorf("%s (%s): read SSISDB: %w", h.Name, h.Server, res.Transport))
 	}
 	if len(res.Errors) > 0 {
 		e := res.Errors[0]

@@ -38,30 +38,37 @@ func (s *Session) StartObserve(ctx context.Context, r StartRequest) start.Option
 	o := start.Options{Plan: s.plan, Hosts: hosts, Database: r.Database, BackupDir: r.BackupDir, Group: r.Group,
 		Files: map[string]map[string]bool{}}
 	full, logf := start.BackupFiles(r.BackupDir, r.Database)
+	ag := s.plan.Mode == plan.ModeAG
+	if ag {
+		o.AG = map[string]*start.AGHost{}
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, h := range s.plan.Hosts {
-		if hosts[h.Name] == nil || hosts[h.Name].State == nil {
+		read := hosts[h.Name] != nil && hosts[h.Name].State != nil
+		if !read && !ag {
 			continue
 		}
+		var paths []string
+		if read {
+			paths = []string{full, logf}
+		}
 		wg.Go(func() {
-			files, err := s.filesExist(ctx, h.Name, []string{full, logf})
+			files, a, err := s.startExtras(ctx, h.Name, paths, ag)
+			if err != nil {
+				return
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			if err == nil {
+			if read {
 				o.Files[h.Name] = files
+			}
+			if ag {
+				o.AG[h.Name] = a
 			}
 		})
 	}
 	wg.Wait()
-	if s.plan.Mode == plan.ModeAG {
-		o.AG = map[string]*start.AGHost{}
-		for _, h := range s.plan.Hosts {
-			if a, err := s.readAG(ctx, h.Name); err == nil {
-				o.AG[h.Name] = a
-			}
-		}
-	}
 	return o
 }
 
@@ -75,47 +82,51 @@ func (s *Session) RunStartStep(ctx context.Context, st start.Step) (*RunResult, 
 	if st.Status != steps.Pending {
 		return nil, fmt.Errorf("%s: %s is %s, not pending: %s", st.Host, st.ID, st.Status, st.Detail)
 	}
-	return s.runStatements(ctx, st.Ref, st.Statements, false)
+	return s.RunStatements(ctx, st.Ref, st.Statements, false)
 }
 
-// filesExist probes paths on host with xp_fileexist in one round trip.
-func (s *Session) filesExist(ctx context.Context, host string, paths []string) (map[string]bool, error) {
+// startExtras reads on host, in one round trip, what start needs beyond
+// Observe: with ag the availability groups, replicas and local databases
+// in groups (tsql.StartQuery), then whether each of paths exists
+// (xp_fileexist). Every host is read at once, each in one batch: start
+// re-reads them every half second while it waits for synchronization.
+func (s *Session) startExtras(ctx context.Context, host string, paths []string, ag bool) (map[string]bool, *start.AGHost, error) {
 	hc := s.hosts[host]
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
 	if err := s.ensureConnectedLocked(ctx, hc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	res := s.send(ctx, hc, "SET NOCOUNT ON;\n"+tsql.FileExistsQuery(paths))
+	text := "SET NOCOUNT ON;\n"
+	if ag {
+		text += tsql.StartQuery()
+	}
+	res := s.send(ctx, hc, text+tsql.FileExistsQuery(paths))
 	if res.Transport != nil {
-		return nil, s.red.RedactError(res.Transport)
+		return nil, nil, s.red.RedactError(res.Transport)
 	}
-	out := map[string]bool{}
+	sets := res.Sets
+	var a *start.AGHost
+	if ag {
+		a = parseAG(sets)
+		sets = sets[min(tsql.StartSetCount, len(sets)):]
+	}
+	files := map[string]bool{}
 	for i, p := range paths {
-		if i < len(res.Sets) && len(res.Sets[i].Rows) > 0 {
-			out[p] = num(col(res.Sets[i].Rows[0], 0)) == 1
+		if i < len(sets) && len(sets[i].Rows) > 0 {
+			files[p] = num(col(sets[i].Rows[0], 0)) == 1
 		}
 	}
-	return out, nil
+	return files, a, nil
 }
 
-// readAG reads host's availability groups, replicas and local databases in
-// groups; a server without those views gives an empty AGHost.
-func (s *Session) readAG(ctx context.Context, host string) (*start.AGHost, error) {
-	hc := s.hosts[host]
-	hc.mu.Lock()
-	defer hc.mu.Unlock()
-	if err := s.ensureConnectedLocked(ctx, hc); err != nil {
-		return nil, err
-	}
-	res := s.send(ctx, hc, "SET NOCOUNT ON;\n"+tsql.StartQuery())
-	if res.Transport != nil {
-		return nil, s.red.RedactError(res.Transport)
-	}
+// parseAG reads tsql.StartQuery's result sets; missing ones (a server
+// without those views) leave an empty AGHost.
+func parseAG(sets []resultSet) *start.AGHost {
 	a := &start.AGHost{}
 	set := func(i int) [][]any {
-		if i < len(res.Sets) {
-			return res.Sets[i].Rows
+		if i < len(sets) {
+			return sets[i].Rows
 		}
 		return nil
 	}
@@ -129,7 +140,7 @@ func (s *Session) readAG(ctx context.Context, host string) (*start.AGHost, error
 	for _, r := range set(2) {
 		a.Databases = append(a.Databases, str(col(r, 1)))
 	}
-	return a, nil
+	return a
 }
 
 // WaitSynchronized re-reads the hosts until the sequence says the session
@@ -160,13 +171,8 @@ func (s *Session) WaitSynchronized(ctx context.Context, r StartRequest, timeout 
 // one step named ref, with the transcript and state re-read of any step.
 // A destructive statement runs only with allowDestructive, which the caller
 // sets after the operator's specific confirmation.
+// ref is not a checklist item: its failure is the caller's to show.
 func (s *Session) RunStatements(ctx context.Context, ref steps.Ref, sts []tsql.Statement, allowDestructive bool) (*RunResult, error) {
-	return s.runStatements(ctx, ref, sts, allowDestructive)
-}
-
-// runStatements runs statements on host as one item named ref (which is
-// not a checklist item), with the transcript and state re-read of any step.
-func (s *Session) runStatements(ctx context.Context, ref steps.Ref, sts []tsql.Statement, remedy bool) (*RunResult, error) {
 	hc := s.hosts[ref.Host]
 	if hc == nil {
 		return nil, fmt.Errorf("unknown host %q: the plan's hosts are %s", ref.Host, strings.Join(s.order, ", "))
@@ -176,7 +182,7 @@ func (s *Session) runStatements(ctx context.Context, ref steps.Ref, sts []tsql.S
 	if err := s.ensureConnectedLocked(ctx, hc); err != nil {
 		return nil, err
 	}
-	outs := s.execLocked(ctx, hc, []steps.Item{{Ref: ref, Statements: sts, Status: steps.Pending}}, remedy)
+	outs := s.execLocked(ctx, hc, []steps.Item{{Ref: ref, Statements: sts, Status: steps.Pending}}, allowDestructive)
 	s.mu.Lock()
 	delete(s.failed, ref) // not a checklist item: its failure is the caller's to show
 	s.mu.Unlock()

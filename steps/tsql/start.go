@@ -109,6 +109,9 @@ func StartQuery() string {
 		" JOIN master.sys.availability_groups AS g ON g.group_id = d.group_id WHERE d.is_local = 1;\n"
 }
 
+// StartSetCount is the number of result sets StartQuery returns.
+const StartSetCount = 3
+
 // FileExistsQuery probes each path with xp_fileexist, one result set each
 // (File Exists, File is a Directory, Parent Directory Exists).
 func FileExistsQuery(paths []string) string {
