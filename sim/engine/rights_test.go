@@ -65,3 +65,22 @@ func TestRightsFollowTheDocumentedPermissions(t *testing.T) {
 		t.Fatalf("CONTROL SERVER sees %v of 2 logins", got)
 	}
 }
+
+// DROP USER takes the user's database permissions with it, as SQL Server
+// does: sys.database_permissions never names a grantee that is gone.
+func TestDropUserDropsItsDatabasePermissions(t *testing.T) {
+	_, sa := saSession(t, "HOST_A")
+	run(t, sa, "CREATE LOGIN gone WITH PASSWORD = N'Qz-Passw0rd!x6'; CREATE USER gone FOR LOGIN gone; GRANT CONTROL ON DATABASE::master TO gone")
+	const orphans = "SELECT COUNT(*) FROM sys.database_permissions p" +
+		" LEFT JOIN sys.database_principals u ON u.principal_id = p.grantee_principal_id WHERE u.principal_id IS NULL"
+	if n := scalar(t, sa, "SELECT COUNT(*) FROM sys.database_permissions WHERE permission_name = N'CONTROL'"); n != int32(1) {
+		t.Fatalf("%v CONTROL grants before DROP USER, want 1", n)
+	}
+	run(t, sa, "DROP USER gone")
+	if n := scalar(t, sa, "SELECT COUNT(*) FROM sys.database_permissions WHERE permission_name = N'CONTROL'"); n != int32(0) {
+		t.Errorf("%v CONTROL grants left after DROP USER", n)
+	}
+	if n := scalar(t, sa, orphans); n != int32(0) {
+		t.Errorf("%v permission rows name a grantee that does not exist", n)
+	}
+}
