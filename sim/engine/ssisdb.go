@@ -92,6 +92,12 @@ func (in *instance) ssisView(s *session, dbName, schema, name string) ([]Column,
 	if d == nil || d.ssis == nil {
 		return nil, nil, false
 	}
+	// A login reaches a database through its user there (guest has no
+	// CONNECT outside master and tempdb, see database_permissions); only
+	// sysadmin and CONTROL SERVER need none.
+	if l := in.cat.login(s.login); !in.hasServerPermLocked(l, "CONTROL SERVER") && (l == nil || d.principalBySID(l.sid) == nil) {
+		panic(newErr(916, `The server principal "%s" is not able to access the database "%s" under the current security context.`, s.login, d.name))
+	}
 	switch strings.ToLower(name) {
 	case "master_properties":
 		// Readable by public (the documented permission).

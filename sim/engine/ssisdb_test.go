@@ -39,10 +39,18 @@ func TestSSISDBViews(t *testing.T) {
 	}
 	runErr(t, sa, "SELECT * FROM SSISDB.catalog.no_such_view", 208)
 
-	// Without sysadmin (or ssis_admin / ssis_cluster_executor) the workers
-	// view reads empty, the properties do not.
+	// A login without a user in SSISDB cannot reach its catalog at all (916,
+	// as on SQL Server: guest has no CONNECT in SSISDB).
 	run(t, sa, "CREATE LOGIN reader WITH PASSWORD = 'Str0ng-Xq7-pw!'")
 	rd := in.NewSession("reader")
+	m := runErr(t, rd, "SELECT property_name FROM SSISDB.catalog.master_properties", 916)
+	if m.Class != 14 || m.Text != `The server principal "reader" is not able to access the database "SSISDB" under the current security context.` {
+		t.Errorf("916: class %d, %q", m.Class, m.Text)
+	}
+	// With a user there but without sysadmin (or ssis_admin /
+	// ssis_cluster_executor) the workers view reads empty, the properties
+	// do not.
+	run(t, sa, "USE SSISDB; CREATE USER reader FOR LOGIN reader; USE master;")
 	if rs := query(t, rd, "SELECT MachineName FROM SSISDB.catalog.worker_agents"); len(rs.Rows) != 0 {
 		t.Errorf("a plain login reads %d workers", len(rs.Rows))
 	}
