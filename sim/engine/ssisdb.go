@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,6 +56,11 @@ func SetSSISDB(inst Instance, cat SSISDB) error {
 			return fmt.Errorf("engine: worker %s: %w", w.MachineName, err)
 		}
 	}
+	// The instance keeps copies: the caller's slices stay the caller's, and
+	// changing them later (outside mu) must neither race with a query nor
+	// change the catalog behind SetSSISDB's back.
+	cat.MasterProperties = slices.Clone(cat.MasterProperties)
+	cat.Workers = slices.Clone(cat.Workers)
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat

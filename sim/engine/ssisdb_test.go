@@ -61,3 +61,24 @@ func TestSSISDBViews(t *testing.T) {
 		t.Error("a bad WorkerAgentId was accepted")
 	}
 }
+
+// SetSSISDB keeps its own copy: changing the caller's rows afterwards does
+// not change what the views serve (nor race with them).
+func TestSetSSISDBKeepsACopy(t *testing.T) {
+	in, sa := saSession(t, "MASTER01")
+	cat := SSISDB{
+		MasterProperties: []SSISProperty{{"SSLCERT_THUMBPRINT", "01D207B300CA662F479BEB884EFE6CE328F77D53"}},
+		Workers:          []SSISWorker{{ID: "6583054A-E915-4C2A-80E4-C765E79EF61D", MachineName: "W1"}},
+	}
+	if err := SetSSISDB(in, cat); err != nil {
+		t.Fatal(err)
+	}
+	cat.MasterProperties[0].Value = "changed"
+	cat.Workers[0].MachineName = "changed"
+	if got := scalar(t, sa, "SELECT property_value FROM SSISDB.catalog.master_properties"); got != "01D207B300CA662F479BEB884EFE6CE328F77D53" {
+		t.Errorf("property after the caller changed its copy: %v", got)
+	}
+	if got := scalar(t, sa, "SELECT MachineName FROM SSISDB.catalog.worker_agents"); got != "W1" {
+		t.Errorf("worker after the caller changed its copy: %v", got)
+	}
+}
