@@ -52,11 +52,3 @@ func (ev *evaluator) like(s, pattern string) bool {
 	}
 	return likeMatch(s, pattern)
 }
-
-// collationName is d's collation_name: its own, else the instance's.
-func (d *database) collationName(instance string) string {
-	if d.collation != "" {
-		return d.collation
-	}
-	return instance
-}
