@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 )
 
@@ -11,10 +10,11 @@ import (
 // not a GUID), refuses any other type (206), orders two by its own byte
 // order, and prints one as the upper-case 8-4-4-4-12 text.
 
-// guidText is g as CAST(g AS nvarchar(36)) prints it.
+// guidText is g as CAST(g AS nvarchar(36)) prints it: the first three
+// groups are stored little-endian (guidBytes is the inverse).
 func guidText(g [16]byte) string {
-	return fmt.Sprintf("%02X%02X%02X%02X-%02X%02X-%02X%02X-%X-%X",
-		g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8:10], g[10:])
+	printed := append([]byte{g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6]}, g[8:]...)
+	return strings.ToUpper(formatGUID(printed))
 }
 
 // guidOf converts a string to uniqueidentifier as SQL Server does: the
