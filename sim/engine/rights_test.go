@@ -84,3 +84,22 @@ func TestDropUserDropsItsDatabasePermissions(t *testing.T) {
 		t.Errorf("%v permission rows name a grantee that does not exist", n)
 	}
 }
+
+// GRANT on an endpoint, a login or the server runs only in master (4621),
+// as on SQL Server: a script that lost its USE master fails here too.
+func TestServerScopeGrantOnlyInMaster(t *testing.T) {
+	_, sa := saSession(t, "HOST_A")
+	outbound(t, sa, "HOST_A")
+	run(t, sa, "CREATE LOGIN HOST_B_login WITH PASSWORD = N'Qz-Passw0rd!x7'")
+	for _, q := range []string{
+		"GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO HOST_B_login",
+		"GRANT VIEW ANY DEFINITION TO HOST_B_login",
+		"REVOKE CONNECT ON ENDPOINT::Endpoint_Mirroring FROM HOST_B_login",
+	} {
+		m := runErr(t, sa, "USE msdb; "+q, 4621)
+		if m.Text != "Permissions at the server scope can only be granted when the current database is master" {
+			t.Errorf("4621 text %q", m.Text)
+		}
+	}
+	run(t, sa, "USE master; GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO HOST_B_login")
+}
