@@ -161,14 +161,14 @@ func (b *sessionBackend) runExtra(ctx context.Context, ref steps.Ref, confirm *s
 		if !ok {
 			return ui.Result{}, true, fmt.Errorf("%s: %s is no longer a finding; press v to check again", ref.Host, ref.ID)
 		}
-		destructive := false
-		for _, st := range f.Fix {
-			destructive = destructive || st.Destructive || strings.HasPrefix(strings.ToUpper(st.Text), "DROP ")
-		}
 		if len(f.Fix) == 0 {
 			return ui.Result{}, true, fmt.Errorf("%s: %s is fixed outside mirrorcert: %s", ref.Host, ref.ID, f.FixNote)
 		}
-		if destructive && (confirm == nil || *confirm != checks.Items([]checks.Finding{f})[f.Host][0].Conflict.Object) {
+		// The item the operator saw decides: checks.Items makes a fix that
+		// alters or drops a Conflict whose remedy needs the object typed.
+		it := checks.Items([]checks.Finding{f})[f.Host][0]
+		destructive := it.Status == steps.Conflict
+		if destructive && (confirm == nil || *confirm != it.Conflict.Object) {
 			return ui.Result{}, true, fmt.Errorf("%s: %s changes an existing object: confirm by typing its name", ref.Host, ref.ID)
 		}
 		r, err := s.RunStatements(ctx, ref, f.Fix, destructive)

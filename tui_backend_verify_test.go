@@ -51,3 +51,40 @@ func TestBackendVerifyFixAsStep(t *testing.T) {
 		t.Fatalf("the checklist item is done again: %+v", it)
 	}
 }
+
+// A finding whose fix alters an existing object runs only with the
+// object's name typed, as the item the operator saw asks.
+func TestBackendVerifyDestructiveFixNeedsTheName(t *testing.T) {
+	ctx := context.Background()
+	d, err := startDemo(ctx, "endpoint-stopped", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	be := d.backend(nil)
+	defer be.Close()
+	be.RefreshAll(ctx)
+	if err := be.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ref := steps.Ref{Host: "HOST_B", ID: "check/endpoint-stopped"}
+	it := findItem(be.Snapshot().Checklist, ref.Host, ref.ID)
+	if it == nil || it.Status != steps.Conflict || it.Conflict == nil || it.Conflict.Object == "" {
+		t.Fatalf("endpoint-stopped as a conflict to confirm: %+v", it)
+	}
+	if _, err := be.Run(ctx, ref, ui.RunOptions{}); err == nil {
+		t.Fatal("the ALTER ENDPOINT fix ran without the typed name")
+	}
+	if _, err := be.RunRemedy(ctx, ref, it.Conflict.Object+"x"); err == nil {
+		t.Fatal("the ALTER ENDPOINT fix ran with the wrong name typed")
+	}
+	if it := findItem(be.Snapshot().Checklist, ref.Host, ref.ID); it == nil {
+		t.Fatal("the endpoint was started without the typed name")
+	}
+	if _, err := be.RunRemedy(ctx, ref, it.Conflict.Object); err != nil {
+		t.Fatalf("the fix with the name typed: %v", err)
+	}
+	if it := findItem(be.Snapshot().Checklist, ref.Host, ref.ID); it != nil {
+		t.Fatalf("after the fix the checks still find it: %+v", it)
+	}
+}

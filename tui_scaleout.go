@@ -12,6 +12,7 @@ import (
 
 	"github.com/mirrorcert/mirrorcert/scaleout"
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/checks"
 	"github.com/mirrorcert/mirrorcert/steps/tsql"
 	"github.com/mirrorcert/mirrorcert/ui"
 )
@@ -198,7 +199,7 @@ func (b *scaleoutBackend) RunRemedy(context.Context, steps.Ref, string) (ui.Resu
 // ConfirmManual implements ui.Backend: the operator ran the step on its
 // machine. A step still blocked cannot be confirmed.
 func (b *scaleoutBackend) ConfirmManual(ctx context.Context, ref steps.Ref) error {
-	if strings.HasPrefix(ref.ID, "check/") {
+	if strings.HasPrefix(ref.ID, checks.IDPrefix) {
 		// The operator fixed a finding on its machine: check again.
 		return b.Verify(ctx)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mirrorcert/mirrorcert/scaleout"
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/checks"
 	"github.com/mirrorcert/mirrorcert/ui"
 )
 
@@ -156,7 +157,7 @@ func (b *scaleoutBackend) addChecks(snap *ui.Snapshot) {
 				snap.Checklist.Hosts = append(snap.Checklist.Hosts, steps.HostList{Host: col, Role: "checked"})
 			}
 		}
-		id := "check/" + f.Code
+		id := checks.IDPrefix + f.Code
 		title := f.Code
 		if f.Peer != "" {
 			id += "/" + f.Peer

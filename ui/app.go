@@ -113,6 +113,7 @@ type Model struct {
 	note       note
 	footer     footer
 	chrome     chrome
+	above      []string // wrapped lines above the checklist (syncAbove)
 	quit       quitState
 	// trustAsked is set once the TLS trust question was asked.
 	trustAsked bool

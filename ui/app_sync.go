@@ -76,6 +76,7 @@ func (m *Model) syncRows() {
 	m.list.SetRows(rows)
 	m.list.SetSpinner(m.spinFrame())
 	m.list.SetFocus(m.focus == focusList)
+	m.syncAbove()
 	w, h := m.listSize()
 	m.list.SetSize(w, h)
 }

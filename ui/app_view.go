@@ -40,11 +40,17 @@ func (m *Model) listWidth() int {
 	return min(64, max(40, m.width*9/20))
 }
 
-// listSize is the checklist's size: the body, less the selected host's
-// connection error shown above it.
+// listSize is the checklist's size: the body, less the lines above it.
 func (m *Model) listSize() (int, int) {
+	return m.listWidth(), max(1, m.bodyHeight()-len(m.above))
+}
+
+// syncAbove wraps what shows above the checklist, the selected host's
+// connection error and the rotation's state, once per Update: wrapping
+// them in View would redo it on every spinner frame.
+func (m *Model) syncAbove() {
 	w := m.listWidth()
-	return w, max(1, m.bodyHeight()-len(m.hostErrorLines(w))-len(m.rotationLines(w)))
+	m.above = fitAll(append(m.hostErrorLines(w), m.rotationLines(w)...), w)
 }
 
 // detailSize is the detail pane's size.
@@ -204,10 +210,9 @@ func (m *Model) viewBody() []string {
 		if m.focus == focusDetail {
 			return styles.PadLines(append([]string(nil), m.detail.Lines()...), h)
 		}
-		return m.listWithHostError(m.width, h)
+		return m.listWithHostError(h)
 	}
-	lw := m.listWidth()
-	list := m.listWithHostError(lw, h)
+	list := m.listWithHostError(h)
 	detail := m.detail.Lines()
 	div := m.st.Subtle.Render(m.st.Glyphs.Divider) + " "
 	out := make([]string, h)
@@ -232,8 +237,8 @@ func fitAll(lines []string, w int) []string {
 // listWithHostError puts the selected host's connection error, wrapped,
 // above its checklist: the header line has room for only its start, and the
 // error is what the operator must act on.
-func (m *Model) listWithHostError(w, h int) []string {
-	out := fitAll(append(m.hostErrorLines(w), m.rotationLines(w)...), w)
+func (m *Model) listWithHostError(h int) []string {
+	out := append(make([]string, 0, len(m.above)+h), m.above...)
 	return styles.PadLines(append(out, m.list.Lines()...), h)
 }
 

@@ -51,3 +51,22 @@ func BenchmarkKeyAndView9Hosts(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkViewHostError is one frame with the selected host's connection
+// error above its checklist (the spinner keeps drawing frames while r
+// retries it).
+func BenchmarkViewHostError(b *testing.B) {
+	f := newFake("HOST_A", "HOST_B", "HOST_W")
+	f.hosts[0].Connected = false
+	f.hosts[0].Err = "login error: mssql: login failed for user 'sa'; the server at 127.0.0.1,50001 refused the connection after the pre-login handshake, check the password and the server's authentication mode"
+	o := Options{Backend: f, PlanLabel: "plan.yaml", Mode: "mirroring", Transfer: "inband"}
+	m := New(o)
+	m.applySnapshot(o.Backend.Snapshot())
+	delete(m.refreshing, "")
+	m = sized(m, 120, 40)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"charm.land/bubbletea/v2"
+
+	"github.com/mirrorcert/mirrorcert/steps/checks"
 )
 
 // CheckProfile describes a Verifier's checks when they are not
@@ -41,7 +43,7 @@ func (m *Model) checkNext() string {
 // when the profile has none (the step's own hint applies).
 func (m *Model) checkManualHint(id string) (string, bool) {
 	h := m.opts.Checks.ManualHint
-	return h, h != "" && strings.HasPrefix(id, "check/")
+	return h, h != "" && strings.HasPrefix(id, checks.IDPrefix)
 }
 
 // autoCheck starts the checks once when every step has become done, if

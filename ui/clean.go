@@ -126,26 +126,43 @@ func cleanResult(r Result, err error) (Result, error) {
 	if ms, ok := cleanStrings(r.Messages); ok {
 		r.Messages = ms
 	}
-	var se *StepError
-	if errors.As(err, &se) {
-		c := *se
-		c.Message, c.Host, c.Step = styles.Clean(se.Message), styles.Clean(se.Host), styles.Clean(se.Step)
-		return r, &c
+	if err == nil {
+		return r, nil
 	}
-	if err != nil {
+	var se *StepError
+	if !errors.As(err, &se) {
 		if c := styles.Clean(err.Error()); c != err.Error() {
 			return r, cleanError{msg: c, err: err}
 		}
+		return r, err
 	}
-	return r, err
+	c := *se
+	c.Message, c.Host, c.Step = styles.Clean(se.Message), styles.Clean(se.Host), styles.Clean(se.Step)
+	if err == error(se) {
+		return r, &c
+	}
+	// The StepError is wrapped (runCmd puts a cancel around it): keep the
+	// chain, so the cancel is still seen, and hand out the cleaned copy.
+	return r, cleanError{msg: styles.Clean(err.Error()), err: err, step: &c}
 }
 
 // cleanError shows a cleaned message but keeps the error chain (so a
-// cancel is still recognised as one).
+// cancel is still recognised as one); step, when set, is the cleaned copy
+// of the StepError in the chain, which errors.As finds first.
 type cleanError struct {
-	msg string
-	err error
+	msg  string
+	err  error
+	step *StepError
 }
 
 func (e cleanError) Error() string { return e.msg }
 func (e cleanError) Unwrap() error { return e.err }
+
+// As gives the cleaned StepError, never the raw one further down the chain.
+func (e cleanError) As(target any) bool {
+	if p, ok := target.(**StepError); ok && e.step != nil {
+		*p = e.step
+		return true
+	}
+	return false
+}

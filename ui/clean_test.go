@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -67,5 +69,42 @@ func TestCleanResultKeepsTheErrorChain(t *testing.T) {
 	_, err := cleanResult(Result{}, base)
 	if !errors.Is(err, base) || strings.Contains(err.Error(), "\x1b") {
 		t.Errorf("cleaned error %q lost its chain or kept the escape", err)
+	}
+}
+
+// stepErrOnCancel answers a cancelled run with a server error, as a
+// backend does when the attention arrives while the server reports one.
+type stepErrOnCancel struct{ *fakeBackend }
+
+func (b stepErrOnCancel) Run(ctx context.Context, ref steps.Ref, _ RunOptions) (Result, error) {
+	<-ctx.Done()
+	return Result{}, &StepError{Host: ref.Host, Step: ref.ID, Number: 3980, Severity: 16, Message: "The request failed to run because the batch is aborted\x1b[31m"}
+}
+
+// A run the operator cancelled shows as cancelled even when the backend's
+// error is a server error: cleaning its text must not drop the cancel that
+// runCmd wrapped around it.
+func TestCleanResultKeepsTheCancelAroundAStepError(t *testing.T) {
+	se := &StepError{Host: "HOST_A", Step: "s", Number: 3980, Message: "aborted\x1b[31m"}
+	_, err := cleanResult(Result{}, fmt.Errorf("%w: %w", context.Canceled, se))
+	var got *StepError
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &got) || strings.Contains(got.Message, "\x1b") || strings.Contains(err.Error(), "\x1b") {
+		t.Fatalf("cleaned error %q: cancel kept %v, step error %+v", err, errors.Is(err, context.Canceled), got)
+	}
+
+	f := newFake(hosts3...)
+	m := press(t, started(t, f, func(o *Options) { o.Backend = stepErrOnCancel{f} }), "enter")
+	cmd := m.runSelected()
+	m.cancelAll()
+	m, _ = settle(t, m, cmd)
+	mk := ref("HOST_A", steps.IDMasterKey)
+	if m.sched.Failed[mk] {
+		t.Error("a cancelled step is marked failed: A would count it and run it again as a failure")
+	}
+	if o := m.outcomes[mk]; !errors.Is(o.err, context.Canceled) {
+		t.Errorf("outcome error %v, want a cancel", o.err)
+	}
+	if !strings.Contains(screen(m), "cancelled") {
+		t.Errorf("the screen does not say the step was cancelled:\n%s", screen(m))
 	}
 }

@@ -39,7 +39,9 @@ func RunPlanForm(ctx context.Context, now time.Time, noColor, ascii bool) (FormR
 		return FormResult{}, fmt.Errorf("connection form: %w", err)
 	}
 	if m.State != form.Completed {
-		clear([]byte(m.Values.Password))
+		// Drop the typed login password. (clear([]byte(s)) would clear a
+		// copy: a Go string cannot be wiped in place.)
+		m.Values.Password = ""
 		return FormResult{}, ErrFormAborted
 	}
 	return SavePlan(m.Values, now)

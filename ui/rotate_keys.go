@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/checks"
 	"github.com/mirrorcert/mirrorcert/steps/rotate"
 	"github.com/mirrorcert/mirrorcert/ui/checklist"
 	"github.com/mirrorcert/mirrorcert/ui/dialog"
@@ -109,7 +110,7 @@ func (m *Model) rotateHost() string {
 // isRotateFinding reports whether id is verify's finding that a
 // certificate expires soon (or has): its fix is a rotation.
 func isRotateFinding(id string) bool {
-	for _, code := range []string{"check/cert-expiring", "check/cert-expired"} {
+	for _, code := range []string{checks.IDPrefix + checks.CodeCertExpiring, checks.IDPrefix + checks.CodeCertExpired} {
 		if id == code || strings.HasPrefix(id, code+"/") {
 			return true
 		}

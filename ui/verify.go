@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbletea/v2"
 
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/checks"
 	"github.com/mirrorcert/mirrorcert/ui/dialog"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
@@ -101,7 +102,7 @@ func baseComplete(c *steps.Checklist) bool {
 // extraItem reports whether id is a finding (check/...) or a session step
 // (start/...).
 func extraItem(id string) bool {
-	return strings.HasPrefix(id, "check/") || strings.HasPrefix(id, "start/")
+	return strings.HasPrefix(id, checks.IDPrefix) || strings.HasPrefix(id, "start/")
 }
 
 // verify starts v.
@@ -158,7 +159,7 @@ func (m *Model) verified(err error) tea.Cmd {
 	errs, warns, hosts := 0, 0, map[string]bool{}
 	for _, h := range m.snap.Checklist.Hosts {
 		for _, it := range h.Items {
-			if !strings.HasPrefix(it.ID, "check/") {
+			if !strings.HasPrefix(it.ID, checks.IDPrefix) {
 				continue
 			}
 			hosts[h.Host] = true
@@ -173,7 +174,7 @@ func (m *Model) verified(err error) tea.Cmd {
 		return m.extraNote(orDefault(m.opts.Checks.Healthy, "Checks: every host trusts every other, every endpoint answers, nothing in the error logs"), false)
 	}
 	// Go to the first finding, so enter shows its evidence and fix.
-	m.SelectNext(func(id string) bool { return strings.HasPrefix(id, "check/") })
+	m.SelectNext(func(id string) bool { return strings.HasPrefix(id, checks.IDPrefix) })
 	return m.extraNote(fmt.Sprintf("Checks: %d to fix, %d warning%s, on %d host%s: see Checks in each host's list (%s)",
 		errs, warns, styles.Plural(warns), len(hosts), styles.Plural(len(hosts)), orDefault(m.opts.Checks.Found, "enter shows the evidence and the fix, y runs it")), errs > 0)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mirrorcert/mirrorcert/steps"
+	"github.com/mirrorcert/mirrorcert/steps/checks"
 	"github.com/mirrorcert/mirrorcert/ui/styles"
 )
 
@@ -37,7 +38,7 @@ type Row struct {
 // from <peer>".
 func SectionOf(id string) string {
 	switch {
-	case strings.HasPrefix(id, "check/"):
+	case strings.HasPrefix(id, checks.IDPrefix):
 		return "Checks" // verify's findings
 	case strings.HasPrefix(id, "start/"):
 		return "Session" // the start sequence
