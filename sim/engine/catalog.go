@@ -36,7 +36,6 @@ type database struct {
 	nextCertID int32
 	nextUserID int32
 	perms      []*dbPerm // GRANTs on the database (rights.go)
-	collation  string    // "" is the instance's collation
 	cs         bool      // names compare case-sensitively (collation.go)
 	state      *dbState  // recovery, restore and mirroring state (db_catalog.go)
 	ssis       *SSISDB   // set on the SSISDB database only (ssisdb.go)

@@ -45,18 +45,33 @@ func (ev *evaluator) cmp(a, b any) int {
 	return compare(a, b)
 }
 
+// fold is s as the collation tells strings apart, for keys of GROUP BY,
+// DISTINCT and UNION and for CHARINDEX: upper-cased under a CI collation,
+// as it is under _CS_ and _BIN.
+func (ev *evaluator) fold(s string) string {
+	if ev.s.inst.cs {
+		return s
+	}
+	return strings.ToUpper(s)
+}
+
+// foldStrings is vals with every string folded and its trailing blanks
+// dropped: rows equal under the collation get equal keys.
+func (ev *evaluator) foldStrings(vals []any) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		if s, ok := v.(string); ok {
+			v = ev.fold(strings.TrimRight(s, " "))
+		}
+		out[i] = v
+	}
+	return out
+}
+
 // like matches LIKE by the instance's collation.
 func (ev *evaluator) like(s, pattern string) bool {
 	if ev.s.inst.cs {
 		return likeMatchCase(s, pattern)
 	}
 	return likeMatch(s, pattern)
-}
-
-// collationName is d's collation_name: its own, else the instance's.
-func (d *database) collationName(instance string) string {
-	if d.collation != "" {
-		return d.collation
-	}
-	return instance
 }

@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func newCollated(t *testing.T, collation string) Session {
 	t.Helper()
@@ -55,5 +58,33 @@ func TestCollationCSKeepsCase(t *testing.T) {
 	}
 	if CaseSensitive("Latin1_General_CI_AS_KS_WS") {
 		t.Error("a _CI_ collation is not case-sensitive")
+	}
+}
+
+// Under a _CS_ collation GROUP BY, DISTINCT, UNION, CHARINDEX and REPLACE
+// tell 'a' from 'A' too, as comparisons already did: two logins whose names
+// differ in case stay two rows.
+func TestCollationCSKeepsCaseInSetsAndText(t *testing.T) {
+	s := newCollated(t, "Latin1_General_100_CS_AS")
+	run(t, s, "CREATE LOGIN host_b_login WITH PASSWORD = N'Str0ng-Passw0rd!'; CREATE LOGIN HOST_B_login WITH PASSWORD = N'Str0ng-Passw0rd!'")
+	const logins = " FROM sys.server_principals WHERE name IN (N'host_b_login', N'HOST_B_login')"
+	for _, q := range []string{
+		"SELECT DISTINCT UPPER(LEFT(name, 1)) + SUBSTRING(name, 2, 100) AS n" + logins,
+		"SELECT name" + logins + " UNION SELECT name" + logins,
+		"SELECT name, COUNT(*) AS c" + logins + " GROUP BY name",
+	} {
+		if rs := query(t, s, q); len(rs.Rows) != 2 {
+			t.Errorf("%d rows, want 2: %s", len(rs.Rows), q)
+		}
+	}
+	if got := scalar(t, s, "SELECT CHARINDEX(N'B', N'host_b_HOST_B')"); fmt.Sprint(got) != "13" {
+		t.Errorf("CHARINDEX under CS = %v, want 13", got)
+	}
+	if got := scalar(t, s, "SELECT REPLACE(N'host_b_HOST_B', N'b', N'x')"); got != "host_x_HOST_B" {
+		t.Errorf("REPLACE under CS = %v", got)
+	}
+	ci := newCollated(t, "")
+	if got := scalar(t, ci, "SELECT CHARINDEX(N'B', N'host_b_HOST_B')"); fmt.Sprint(got) != "6" {
+		t.Errorf("CHARINDEX under CI = %v, want 6", got)
 	}
 }

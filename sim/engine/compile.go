@@ -10,10 +10,7 @@ import (
 // 195 for the whole batch, so none of its statements run. This is what makes
 // a pre-2012 server reject a state query that uses CERTENCODED outright.
 func (in *instance) compile(stmts []stmt) *Message {
-	major := 16
-	if n, err := strconv.Atoi(strings.SplitN(in.opts.ProductVersion, ".", 2)[0]); err == nil {
-		major = n
-	}
+	major := in.major()
 	var bad *funcExpr
 	check := func(x expr) {
 		walkDeep(x, func(e expr) {
@@ -33,6 +30,15 @@ func (in *instance) compile(stmts []stmt) *Message {
 	}
 	m := errf(195, bad.Line, txtNotBuiltin, bad.Raw)
 	return &m
+}
+
+// major is the simulated server's major version (11 for SQL Server 2012);
+// 16 when ProductVersion does not start with a number.
+func (in *instance) major() int {
+	if n, err := strconv.Atoi(strings.SplitN(in.opts.ProductVersion, ".", 2)[0]); err == nil {
+		return n
+	}
+	return 16
 }
 
 // builtinAvailable reports whether the engine knows function name and the

@@ -23,7 +23,7 @@ func (in *instance) databasesView() ([]Column, [][]any, bool) {
 			groupDB, replica = s.family, ag.localReplicaID(in.opts.Name)
 		}
 		rows = append(rows, []any{db.name, int64(db.id), nil, []byte{0x01}, db.created, int64(160),
-			db.collationName(in.opts.Collation), int64(0), "MULTI_USER", false, state, s.state, rec, s.recovery,
+			in.opts.Collation, int64(0), "MULTI_USER", false, state, s.state, rec, s.recovery,
 			db.masterKey != nil, groupDB, replica})
 	}
 	return cols, rows, true

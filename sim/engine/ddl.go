@@ -300,4 +300,7 @@ func (r *runner) dropUser(st *dropUserStmt) {
 		}
 	}
 	d.principals = without(d.principals, func(o *dbPrincipal) bool { return o == u })
+	// SQL Server drops a principal's permissions with it: no
+	// sys.database_permissions row names a grantee that does not exist.
+	d.perms = without(d.perms, func(p *dbPerm) bool { return p.grantee == u.id })
 }

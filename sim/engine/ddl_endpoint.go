@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"strings"
 )
 
 func (r *runner) endpoint(st *endpointStmt) {
@@ -32,7 +31,7 @@ func (r *runner) endpoint(st *endpointStmt) {
 			}
 		}
 		e = &endpoint{name: st.Name, ownerID: 1, protocol: protoTCP, typ: typ, state: 1,
-			auth: &authSpec{HasWin: true, Windows: "NEGOTIATE"}, encryption: "REQUIRED", algorithm: defaultAlgorithm(in.opts.ProductVersion)}
+			auth: &authSpec{HasWin: true, Windows: "NEGOTIATE"}, encryption: "REQUIRED", algorithm: defaultAlgorithm(in.major())}
 		if l := c.login(r.s.login); l != nil {
 			e.ownerID = l.id
 		}
@@ -91,7 +90,7 @@ func (r *runner) endpoint(st *endpointStmt) {
 		e.encryption = st.Encryption
 		// ALGORITHM belongs to the ENCRYPTION option: naming ENCRYPTION
 		// without it means the version's default algorithm.
-		e.algorithm = defaultAlgorithm(in.opts.ProductVersion)
+		e.algorithm = defaultAlgorithm(in.major())
 		if st.Algorithm != "" {
 			e.algorithm = st.Algorithm
 		}
@@ -163,8 +162,8 @@ func (r *runner) dropEndpoint(st *dropEndpointStmt) {
 }
 
 // defaultAlgorithm is AES from SQL Server 2016 (13.x), RC4 before.
-func defaultAlgorithm(version string) string {
-	if major := strings.SplitN(version, ".", 2)[0]; len(major) == 2 && major < "13" {
+func defaultAlgorithm(major int) string {
+	if major < 13 {
 		return "RC4"
 	}
 	return "AES"

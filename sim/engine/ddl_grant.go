@@ -7,6 +7,11 @@ func (r *runner) grant(st *grantStmt) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat
+	if d := r.currentDB(); d.id != 1 {
+		// Endpoints, logins and the server are server-scope securables:
+		// SQL Server grants on them only from master.
+		panic(newErr(4621, "Permissions at the server scope can only be granted when the current database is master"))
+	}
 	class, major := int32(100), int32(0)
 	switch st.Class {
 	case "ENDPOINT":

@@ -8,7 +8,7 @@ func errClass(num int32) (class, state uint8) {
 	switch num {
 	case 0:
 		return 0, 1 // PRINT
-	case 18456, 300:
+	case 18456, 300, 916:
 		return 14, 1
 	case 102, 103, 105, 113, 137, 134, 156, 191, 195, 2715:
 		return 15, 1

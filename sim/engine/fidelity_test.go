@@ -67,3 +67,24 @@ func TestRaiserrorArguments(t *testing.T) {
 		t.Fatalf("text %q", m.Text)
 	}
 }
+
+// RAISERROR refuses an argument that does not suit its placeholder (2786)
+// or that it takes for no placeholder (2748), as SQL Server does, so a
+// script passing @number to %s fails in the simulator too; %x, %X, %o and
+// %u print as printf does.
+func TestRaiserrorArgumentTypes(t *testing.T) {
+	_, s := saSession(t, "HOST_A")
+	m := runErr(t, s, "DECLARE @n int; SET @n = 15240; RAISERROR(N'Msg %s', 16, 1, @n);", 2786)
+	if m.Text != "The data type of substitution parameter 1 does not match the expected type of the format specification." {
+		t.Errorf("2786 text %q", m.Text)
+	}
+	runErr(t, s, "RAISERROR(N'Msg %d: %d', 16, 1, 1, N'file')", 2786)
+	m = runErr(t, s, "DECLARE @b bit; SET @b = 1; RAISERROR(N'%d', 16, 1, @b);", 2748)
+	if m.Text != "Cannot specify bit data type (parameter 1) as a substitution parameter." {
+		t.Errorf("2748 text %q", m.Text)
+	}
+	m = runErr(t, s, "RAISERROR(N'%x %X %o %u', 16, 1, 255, 255, 8, -1)", 50000)
+	if m.Text != "ff FF 10 4294967295" {
+		t.Errorf("text %q", m.Text)
+	}
+}

@@ -299,13 +299,19 @@ func (ev *evaluator) call(f *funcExpr) any {
 		if a[0] == nil || a[1] == nil || a[2] == nil {
 			return nil
 		}
+		if ev.s.inst.cs {
+			if toString(a[1]) == "" {
+				return toString(a[0])
+			}
+			return strings.ReplaceAll(toString(a[0]), toString(a[1]), toString(a[2]))
+		}
 		return replaceCI(toString(a[0]), toString(a[1]), toString(a[2]))
 	case "CHARINDEX":
 		a := args(2, 3)
 		if a[0] == nil || a[1] == nil {
 			return nil
 		}
-		return int64(strings.Index(strings.ToUpper(toString(a[1])), strings.ToUpper(toString(a[0]))) + 1)
+		return int64(strings.Index(ev.fold(toString(a[1])), ev.fold(toString(a[0]))) + 1)
 	case "CONCAT":
 		a := args(2, 254)
 		var b strings.Builder

@@ -9,7 +9,9 @@ import (
 // (with optional flags, width and precision, which are read and ignored
 // except precision for %s) take the arguments in order; %% is a percent
 // sign. A placeholder without an argument prints "(null)", as SQL Server
-// does.
+// does. As on SQL Server, an argument must suit its placeholder (a string
+// for %s, an integer for the others: 2786) and be of a type RAISERROR
+// takes at all (2748): a script that passes the wrong one fails there too.
 func raiserrorFormat(msg string, args []any) string {
 	var b strings.Builder
 	next := 0
@@ -53,6 +55,15 @@ func raiserrorFormat(msg string, args []any) string {
 		}
 		next++
 		var out string
+		switch v.(type) {
+		case nil, string, int64, []byte:
+		default:
+			panic(newErr(2748, "Cannot specify %s data type (parameter %d) as a substitution parameter.", valueTypeName(v), next))
+		}
+		_, isInt := v.(int64)
+		if _, bin := v.([]byte); !bin && v != nil && isInt == (msg[j] == 's') {
+			panic(newErr(2786, "The data type of substitution parameter %d does not match the expected type of the format specification.", next))
+		}
 		switch {
 		case v == nil:
 			out = "(null)"
@@ -61,6 +72,14 @@ func raiserrorFormat(msg string, args []any) string {
 			if prec >= 0 && prec < len([]rune(out)) {
 				out = string([]rune(out)[:prec])
 			}
+		case msg[j] == 'x':
+			out = strconv.FormatUint(uint64(uint32(toInt(v))), 16)
+		case msg[j] == 'X':
+			out = strings.ToUpper(strconv.FormatUint(uint64(uint32(toInt(v))), 16))
+		case msg[j] == 'o':
+			out = strconv.FormatUint(uint64(uint32(toInt(v))), 8)
+		case msg[j] == 'u':
+			out = strconv.FormatUint(uint64(uint32(toInt(v))), 10)
 		default:
 			out = strconv.FormatInt(toInt(v), 10)
 		}

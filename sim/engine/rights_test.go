@@ -65,3 +65,41 @@ func TestRightsFollowTheDocumentedPermissions(t *testing.T) {
 		t.Fatalf("CONTROL SERVER sees %v of 2 logins", got)
 	}
 }
+
+// DROP USER takes the user's database permissions with it, as SQL Server
+// does: sys.database_permissions never names a grantee that is gone.
+func TestDropUserDropsItsDatabasePermissions(t *testing.T) {
+	_, sa := saSession(t, "HOST_A")
+	run(t, sa, "CREATE LOGIN gone WITH PASSWORD = N'Qz-Passw0rd!x6'; CREATE USER gone FOR LOGIN gone; GRANT CONTROL ON DATABASE::master TO gone")
+	const orphans = "SELECT COUNT(*) FROM sys.database_permissions p" +
+		" LEFT JOIN sys.database_principals u ON u.principal_id = p.grantee_principal_id WHERE u.principal_id IS NULL"
+	if n := scalar(t, sa, "SELECT COUNT(*) FROM sys.database_permissions WHERE permission_name = N'CONTROL'"); n != int32(1) {
+		t.Fatalf("%v CONTROL grants before DROP USER, want 1", n)
+	}
+	run(t, sa, "DROP USER gone")
+	if n := scalar(t, sa, "SELECT COUNT(*) FROM sys.database_permissions WHERE permission_name = N'CONTROL'"); n != int32(0) {
+		t.Errorf("%v CONTROL grants left after DROP USER", n)
+	}
+	if n := scalar(t, sa, orphans); n != int32(0) {
+		t.Errorf("%v permission rows name a grantee that does not exist", n)
+	}
+}
+
+// GRANT on an endpoint, a login or the server runs only in master (4621),
+// as on SQL Server: a script that lost its USE master fails here too.
+func TestServerScopeGrantOnlyInMaster(t *testing.T) {
+	_, sa := saSession(t, "HOST_A")
+	outbound(t, sa, "HOST_A")
+	run(t, sa, "CREATE LOGIN HOST_B_login WITH PASSWORD = N'Qz-Passw0rd!x7'")
+	for _, q := range []string{
+		"GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO HOST_B_login",
+		"GRANT VIEW ANY DEFINITION TO HOST_B_login",
+		"REVOKE CONNECT ON ENDPOINT::Endpoint_Mirroring FROM HOST_B_login",
+	} {
+		m := runErr(t, sa, "USE msdb; "+q, 4621)
+		if m.Text != "Permissions at the server scope can only be granted when the current database is master" {
+			t.Errorf("4621 text %q", m.Text)
+		}
+	}
+	run(t, sa, "USE master; GRANT CONNECT ON ENDPOINT::Endpoint_Mirroring TO HOST_B_login")
+}

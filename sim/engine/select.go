@@ -124,7 +124,7 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 			e := ev.with(&env{cols: cols, row: r, parent: parent, rc: rc})
 			var kb strings.Builder
 			for _, g := range q.GroupBy {
-				fmt.Fprintf(&kb, "%T:%s|", e.eval(g), strings.ToUpper(toString(e.eval(g))))
+				fmt.Fprintf(&kb, "%T:%s|", e.eval(g), e.fold(toString(e.eval(g))))
 			}
 			k := kb.String()
 			if _, ok := groups[k]; !ok {
@@ -188,7 +188,7 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 		seen := map[string]bool{}
 		var kept []outRow
 		for _, o := range out {
-			k := fmt.Sprintf("%#v", upperStrings(o.vals))
+			k := fmt.Sprintf("%#v", ev.foldStrings(o.vals))
 			if !seen[k] {
 				seen[k] = true
 				kept = append(kept, o)
@@ -223,17 +223,6 @@ func (ev *evaluator) runSelect(q *selectQuery, parent *env) (*ResultSet, int64) 
 		res.Rows[i] = o.vals
 	}
 	return res, int64(len(out))
-}
-
-func upperStrings(vals []any) []any {
-	out := make([]any, len(vals))
-	for i, v := range vals {
-		if s, ok := v.(string); ok {
-			v = strings.ToUpper(strings.TrimRight(s, " "))
-		}
-		out[i] = v
-	}
-	return out
 }
 
 func lastPart(name string) string {
@@ -398,7 +387,7 @@ func (ev *evaluator) runUnion(q *selectQuery, parent *env) (*ResultSet, int64) {
 				for i, v := range r {
 					vals[i] = fromGo(v)
 				}
-				k := fmt.Sprintf("%#v", upperStrings(vals))
+				k := fmt.Sprintf("%#v", ev.foldStrings(vals))
 				if !seen[k] {
 					seen[k] = true
 					kept = append(kept, r)

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,6 +56,11 @@ func SetSSISDB(inst Instance, cat SSISDB) error {
 			return fmt.Errorf("engine: worker %s: %w", w.MachineName, err)
 		}
 	}
+	// The instance keeps copies: the caller's slices stay the caller's, and
+	// changing them later (outside mu) must neither race with a query nor
+	// change the catalog behind SetSSISDB's back.
+	cat.MasterProperties = slices.Clone(cat.MasterProperties)
+	cat.Workers = slices.Clone(cat.Workers)
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	c := in.cat
@@ -91,6 +97,12 @@ func (in *instance) ssisView(s *session, dbName, schema, name string) ([]Column,
 	d := in.cat.db(dbName)
 	if d == nil || d.ssis == nil {
 		return nil, nil, false
+	}
+	// A login reaches a database through its user there (guest has no
+	// CONNECT outside master and tempdb, see database_permissions); only
+	// sysadmin and CONTROL SERVER need none.
+	if l := in.cat.login(s.login); !in.hasServerPermLocked(l, "CONTROL SERVER") && (l == nil || d.principalBySID(l.sid) == nil) {
+		panic(newErr(916, `The server principal "%s" is not able to access the database "%s" under the current security context.`, s.login, d.name))
 	}
 	switch strings.ToLower(name) {
 	case "master_properties":

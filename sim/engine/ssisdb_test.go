@@ -39,10 +39,18 @@ func TestSSISDBViews(t *testing.T) {
 	}
 	runErr(t, sa, "SELECT * FROM SSISDB.catalog.no_such_view", 208)
 
-	// Without sysadmin (or ssis_admin / ssis_cluster_executor) the workers
-	// view reads empty, the properties do not.
+	// A login without a user in SSISDB cannot reach its catalog at all (916,
+	// as on SQL Server: guest has no CONNECT in SSISDB).
 	run(t, sa, "CREATE LOGIN reader WITH PASSWORD = 'Str0ng-Xq7-pw!'")
 	rd := in.NewSession("reader")
+	m := runErr(t, rd, "SELECT property_name FROM SSISDB.catalog.master_properties", 916)
+	if m.Class != 14 || m.Text != `The server principal "reader" is not able to access the database "SSISDB" under the current security context.` {
+		t.Errorf("916: class %d, %q", m.Class, m.Text)
+	}
+	// With a user there but without sysadmin (or ssis_admin /
+	// ssis_cluster_executor) the workers view reads empty, the properties
+	// do not.
+	run(t, sa, "USE SSISDB; CREATE USER reader FOR LOGIN reader; USE master;")
 	if rs := query(t, rd, "SELECT MachineName FROM SSISDB.catalog.worker_agents"); len(rs.Rows) != 0 {
 		t.Errorf("a plain login reads %d workers", len(rs.Rows))
 	}
@@ -51,5 +59,26 @@ func TestSSISDBViews(t *testing.T) {
 	}
 	if err := SetSSISDB(in, SSISDB{Workers: []SSISWorker{{ID: "not-a-guid"}}}); err == nil {
 		t.Error("a bad WorkerAgentId was accepted")
+	}
+}
+
+// SetSSISDB keeps its own copy: changing the caller's rows afterwards does
+// not change what the views serve (nor race with them).
+func TestSetSSISDBKeepsACopy(t *testing.T) {
+	in, sa := saSession(t, "MASTER01")
+	cat := SSISDB{
+		MasterProperties: []SSISProperty{{"SSLCERT_THUMBPRINT", "01D207B300CA662F479BEB884EFE6CE328F77D53"}},
+		Workers:          []SSISWorker{{ID: "6583054A-E915-4C2A-80E4-C765E79EF61D", MachineName: "W1"}},
+	}
+	if err := SetSSISDB(in, cat); err != nil {
+		t.Fatal(err)
+	}
+	cat.MasterProperties[0].Value = "changed"
+	cat.Workers[0].MachineName = "changed"
+	if got := scalar(t, sa, "SELECT property_value FROM SSISDB.catalog.master_properties"); got != "01D207B300CA662F479BEB884EFE6CE328F77D53" {
+		t.Errorf("property after the caller changed its copy: %v", got)
+	}
+	if got := scalar(t, sa, "SELECT MachineName FROM SSISDB.catalog.worker_agents"); got != "W1" {
+		t.Errorf("worker after the caller changed its copy: %v", got)
 	}
 }

@@ -55,6 +55,8 @@ func valueTypeName(v any) string {
 		return "varbinary"
 	case time.Time:
 		return "datetime"
+	case [16]byte:
+		return "uniqueidentifier"
 	}
 	return "nvarchar"
 }
@@ -182,6 +184,8 @@ func toString(v any) string {
 		return "0"
 	case []byte:
 		return string(x)
+	case [16]byte:
+		return guidText(x)
 	case time.Time:
 		// Style 0, the default datetime-to-string conversion:
 		// "Nov 30 2029 12:00AM", day and hour padded with a space to two places.
@@ -220,8 +224,15 @@ func compare(a, b any) int {
 			return compare(convertTo(x, sqlType{T: DateTime}), y)
 		case []byte:
 			return bytes.Compare([]byte(x), y)
+		case [16]byte:
+			return -compareGUID(y, x)
 		}
+	case [16]byte:
+		return compareGUID(x, b)
 	case int64, float64, bool:
+		if g, ok := b.([16]byte); ok {
+			return -compareGUID(g, a)
+		}
 		if s, ok := b.(string); ok {
 			return compare(a, convertTo(s, sqlType{T: BigInt, Name: "int"}))
 		}
@@ -234,6 +245,9 @@ func compare(a, b any) int {
 		}
 		return 0
 	case []byte:
+		if g, ok := b.([16]byte); ok {
+			return -compareGUID(g, a)
+		}
 		if y, ok := b.([]byte); ok {
 			return bytes.Compare(x, y)
 		}

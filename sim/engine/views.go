@@ -95,7 +95,7 @@ func (in *instance) viewLocked(d *database, name string) ([]Column, [][]any, boo
 		return in.databasePrincipals(d)
 	case "database_permissions":
 		// CREATE USER grants CONNECT on the database; guest has it in master
-		// and tempdb. The simulator keeps no other database permissions.
+		// and tempdb. Then the GRANTs on the database (rights.go).
 		cols := permissionCols()
 		var rows [][]any
 		for _, p := range d.principals {
