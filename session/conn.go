@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -194,16 +195,10 @@ func explainConnectError(h plan.Host, err error) error {
 type watchDialer struct {
 	d     net.Dialer
 	sniff bool // read the server's PRELOGIN encryption answer
-	// loginTimeout (-l) bounds the login on the connection itself:
-	// go-mssqldb reads PRELOGIN and the login answer without watching the
-	// context, so a server that accepts the connection and never answers
-	// (or another service on that port) held the login for ever. The
-	// deadline is cleared by loggedIn.
-	loginTimeout time.Duration
-	mu           sync.Mutex
-	dead         chan struct{}
-	pre          *preloginSniff
-	conn         net.Conn // the latest connection
+	mu    sync.Mutex
+	dead  chan struct{}
+	pre   *preloginSniff
+	conn  net.Conn // the latest connection, closed by logIn when its ctx ends
 }
 
 // DialContext implements mssql.Dialer.
@@ -211,12 +206,6 @@ func (w *watchDialer) DialContext(ctx context.Context, network, addr string) (ne
 	c, err := w.d.DialContext(ctx, network, addr)
 	if err != nil || !strings.HasPrefix(network, "tcp") {
 		return c, err
-	}
-	if w.loginTimeout > 0 {
-		if err := c.SetDeadline(time.Now().Add(w.loginTimeout)); err != nil {
-			c.Close()
-			return nil, err
-		}
 	}
 	ch := make(chan struct{})
 	var pre *preloginSniff
@@ -229,15 +218,32 @@ func (w *watchDialer) DialContext(ctx context.Context, network, addr string) (ne
 	return &watchConn{Conn: c, dead: ch, pre: pre}, nil
 }
 
-// loggedIn lifts the login deadline from the latest connection: a batch
-// may take as long as it takes (runBatch watches the context).
-func (w *watchDialer) loggedIn() error {
+// logIn opens db's connection, which is the login, bounded by ctx (Ctrl-C,
+// and -l when the caller gave ctx that deadline). go-mssqldb reads the
+// server's PRELOGIN and login answers without watching the context, so a
+// server that accepted the connection and never answered (or another
+// service on that port) held the login for ever, Ctrl-C and -l included.
+// When ctx ends first, the connection is closed under the driver, which
+// then returns. Once logged in nothing is bounded: a batch takes as long
+// as it takes (runBatch watches its own context).
+func (w *watchDialer) logIn(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
+	stop := context.AfterFunc(ctx, w.closeLatest)
+	conn, err := db.Conn(ctx)
+	if stop() {
+		return conn, err
+	}
+	if err == nil {
+		conn.Close() // ctx ended as the login finished: the caller is stopping
+	}
+	return nil, fmt.Errorf("the login did not finish: %w", context.Cause(ctx))
+}
+
+func (w *watchDialer) closeLatest() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.loginTimeout <= 0 || w.conn == nil {
-		return nil
+	if w.conn != nil {
+		w.conn.Close()
 	}
-	return w.conn.SetDeadline(time.Time{})
 }
 
 // serverEncryption is the latest connection's PRELOGIN encryption answer.

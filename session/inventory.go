@@ -60,7 +60,7 @@ func sendOnce(ctx context.Context, t Target, password func(name string) (string,
 		return nil, nil, red.RedactError(err)
 	}
 	connector := mssql.NewConnectorConfig(cfg)
-	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}, loginTimeout: time.Duration(t.Auth.LoginTimeoutSeconds) * time.Second}
+	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}}
 	connector.Dialer = wd
 	db := sql.OpenDB(connector)
 	defer db.Close()
@@ -71,14 +71,11 @@ func sendOnce(ctx context.Context, t Target, password func(name string) (string,
 		cctx, cancel = context.WithTimeout(ctx, time.Duration(t.Auth.LoginTimeoutSeconds)*time.Second)
 		defer cancel()
 	}
-	conn, err := db.Conn(cctx)
+	conn, err := wd.logIn(cctx, db)
 	if err != nil {
 		return nil, nil, red.RedactError(explainConnectError(h, red.RedactServerError(err)))
 	}
 	defer conn.Close()
-	if err := wd.loggedIn(); err != nil {
-		return nil, nil, fmt.Errorf("%s (%s): connect: %w", t.Name, t.Server, err)
-	}
 	res := runBatch(ctx, conn, text, wd.deadCh())
 	red.scrubBatch(res) // a server may echo part of the password
 	if res.Transport != nil {

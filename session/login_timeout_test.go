@@ -55,7 +55,7 @@ func within(t *testing.T, limit time.Duration, what string, f func() error) erro
 	case err := <-done:
 		return err
 	case <-time.After(limit):
-		t.Fatalf("%s still waiting %v after a 1 s login timeout", what, limit)
+		t.Fatalf("%s still waiting after %v: the login outlived its context", what, limit)
 		return nil
 	}
 }
@@ -104,5 +104,39 @@ func TestLoginTimeoutDoesNotLimitTheSession(t *testing.T) {
 	}
 	if st := s.Stats(); st.Logins != int64(len(p.Hosts)) {
 		t.Errorf("%d logins for %d hosts: a connection was lost and made again", st.Logins, len(p.Hosts))
+	}
+}
+
+// Ctrl-C (the context ending) ends a login the server never answers, also
+// without -l: apply catches the interrupt, so a login that ignored it could
+// only be killed.
+func TestCancelEndsASilentLogin(t *testing.T) {
+	server := silentServer(t)
+	auth := plan.Auth{User: "sa", Encrypt: plan.EncryptMandatory, TrustServerCertificate: true}
+	pw := func(string) (string, error) { return simPassword, nil }
+	interrupted := func() context.Context {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(300*time.Millisecond, cancel)
+		t.Cleanup(cancel)
+		return ctx
+	}
+
+	err := within(t, 20*time.Second, "ReadSSISDB", func() error {
+		_, err := session.ReadSSISDB(interrupted(), plan.Host{Name: "MASTER01", Server: server, Auth: auth}, pw)
+		return err
+	})
+	if err == nil {
+		t.Error("ReadSSISDB: no error from an interrupted login")
+	}
+
+	p := &plan.Plan{Hosts: []plan.Host{{Name: "HOST_A", Server: server, Role: plan.RolePartner, Auth: auth}}}
+	var s *session.Session
+	within(t, 20*time.Second, "session.Open", func() error {
+		s = session.Open(interrupted(), session.Options{Plan: p, Passwords: pw, TranscriptDir: t.TempDir()})
+		return nil
+	})
+	defer s.Close()
+	if h := s.Hosts()[0]; h.Connected || h.Err == nil {
+		t.Errorf("HOST_A connected=%v err=%v, want a connect error", h.Connected, h.Err)
 	}
 }

@@ -176,8 +176,7 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 		return err
 	}
 	connector := mssql.NewConnectorConfig(cfg)
-	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}, sniff: true,
-		loginTimeout: time.Duration(h.Auth.LoginTimeoutSeconds) * time.Second}
+	wd := &watchDialer{d: net.Dialer{KeepAlive: 30 * time.Second}, sniff: true}
 	connector.Dialer = wd
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(1)
@@ -191,17 +190,12 @@ func (s *Session) connectLocked(ctx context.Context, hc *hostConn) error {
 	s.logins.Add(1)
 	// db.Conn logs in (the connector's Connect); no extra ping, which would
 	// cost a round trip.
-	conn, err := db.Conn(cctx)
+	conn, err := wd.logIn(cctx, db)
 	if err != nil {
 		db.Close()
 		err = s.red.RedactError(explainConnectError(h, s.red.RedactServerError(err)))
 		s.log.Warn("connect failed", "host", h.Name, "err", err.Error())
 		return err
-	}
-	if err := wd.loggedIn(); err != nil {
-		conn.Close()
-		db.Close()
-		return fmt.Errorf("%s (%s): connect: %w", h.Name, h.Server, err)
 	}
 	hc.db, hc.conn, hc.dead = db, conn, wd.deadCh()
 	s.mu.Lock()
